@@ -1,0 +1,7 @@
+"""Allow ``python -m medroutes``."""
+
+import sys
+
+from medroutes.cli import main
+
+sys.exit(main())

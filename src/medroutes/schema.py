@@ -1,0 +1,812 @@
+"""The medroutes data model: table schemas and their validation.
+
+Every stage of the pipeline exchanges a small number of tidy tables. Their
+columns are declared here once (:data:`POSITIONS`, :data:`INCIDENTS`,
+:data:`ZONES`, :data:`VOYAGES`) and checked by the ``validate_*`` functions.
+The documentation's data-model and glossary pages are generated from these
+declarations, so code and docs cannot drift apart.
+
+Validation never loses a row silently. Each ``validate_*`` function takes
+``on_invalid``:
+
+``"raise"`` (default)
+    Collect every problem, then raise one :class:`~medroutes.errors.SchemaError`
+    naming each column, the number of rows and the first row labels.
+``"drop"``
+    Drop the offending rows, emit one
+    :class:`~medroutes.errors.DataQualityWarning`, and count every dropped row
+    by reason in the returned :class:`QualityReport`. ``n_in == n_out + n_dropped``
+    always holds.
+
+Both modes return ``(frame, report)``.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from medroutes.errors import DataQualityWarning, SchemaError
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+
+__all__ = [
+    "Column",
+    "POSITIONS",
+    "INCIDENTS",
+    "ZONES",
+    "VOYAGES",
+    "SCENARIO_VOYAGES",
+    "INCIDENT_TYPES",
+    "ZONE_KINDS",
+    "OUTCOMES",
+    "BOAT_TYPES",
+    "TABLES",
+    "QualityReport",
+    "Problem",
+    "validate_positions",
+    "validate_incidents",
+    "validate_zones",
+    "format_problems",
+]
+
+OnInvalid = Literal["raise", "drop"]
+
+#: Allowed values of ``incidents.incident_type``.
+INCIDENT_TYPES: tuple[str, ...] = (
+    "shipwreck",  # boat lost, capsized or sank
+    "distress",  # distress alert or boat in danger, no loss reported
+    "rescue",  # persons rescued at sea (SAR operation)
+    "interception",  # boat intercepted and persons returned to the departure country
+    "arrival",  # landing or arrival at the destination coast
+    "death_on_board",  # deaths on board (dehydration, fuel burns, violence) without a wreck
+    "death",  # a recorded death or disappearance without further detail (e.g. IOM records)
+    "other",
+)
+
+#: Allowed values of ``zones.kind``.
+ZONE_KINDS: tuple[str, ...] = ("departure", "arrival", "sar")
+
+#: Allowed values of ``voyages.outcome``.
+OUTCOMES: tuple[str, ...] = ("arrived", "intercepted", "rescued", "shipwreck", "unknown")
+
+#: Boat types used by the synthetic generator and the vulnerability model.
+BOAT_TYPES: tuple[str, ...] = (
+    "rubber_dinghy",
+    "wooden_boat",
+    "fishing_boat",
+    "iron_boat",
+    "sailing_yacht",
+    "caique",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """Declaration of one column of a medroutes table.
+
+    Attributes
+    ----------
+    name
+        Column name; carries its unit as a suffix where it has one (``_kn``, ``_km``).
+    dtype
+        Logical type: ``"id"``, ``"datetime_utc"``, ``"float"``, ``"count"``,
+        ``"category"``, ``"str"``, ``"int"``, ``"geometry"``.
+    unit
+        Unit in words, ``""`` when dimensionless.
+    required
+        Whether the column must be present.
+    description
+        One sentence for the glossary.
+    """
+
+    name: str
+    dtype: str
+    unit: str
+    required: bool
+    description: str
+
+
+POSITIONS: tuple[Column, ...] = (
+    Column("vessel_id", "id", "", True, "Vessel or track identifier (MMSI for AIS). Never a person."),
+    Column("timestamp", "datetime_utc", "UTC", True, "Time of the position report, tz-aware UTC."),
+    Column("lat", "float", "degrees north (WGS84)", True, "Latitude, -90 to 90."),
+    Column("lon", "float", "degrees east (WGS84)", True, "Longitude, -180 to 180."),
+    Column("sog_kn", "float", "knots", True, "Speed over ground; NaN when not available."),
+    Column("cog_deg", "float", "degrees from true north", True, "Course over ground, 0 to <360; NaN when not available."),
+    Column("vessel_type", "str", "", False, "Vessel category (AIS ship type text, or a boat type)."),
+    Column("length_m", "float", "metres", False, "Vessel length overall."),
+    Column("name", "str", "", False, "Vessel name as broadcast (escaped in every report)."),
+    Column("source", "str", "", False, "Data source of the row."),
+)
+
+INCIDENTS: tuple[Column, ...] = (
+    Column("incident_id", "id", "", True, "Unique incident identifier."),
+    Column("timestamp", "datetime_utc", "UTC", True, "Date and time of the incident (start of the period when only month is known)."),
+    Column("lat", "float", "degrees north (WGS84)", True, "Latitude of the incident; NaN when unknown."),
+    Column("lon", "float", "degrees east (WGS84)", True, "Longitude of the incident; NaN when unknown."),
+    Column("incident_type", "category", "", True, "One of " + ", ".join(INCIDENT_TYPES) + "."),
+    Column("dead", "count", "persons", True, "Bodies recovered; missing value when unknown (not 0)."),
+    Column("missing", "count", "persons", True, "Missing, presumed dead; missing value when unknown."),
+    Column("survivors", "count", "persons", True, "Survivors; missing value when unknown."),
+    Column("route", "str", "", True, "Migration route (e.g. 'Central Mediterranean')."),
+    Column("source", "str", "", True, "Publisher or generator of the record."),
+    Column("date_precision", "category", "", False, "Precision of the timestamp: day, month or year."),
+    Column("location_precision_km", "float", "km", False, "Radius within which the true location lies."),
+    Column("record_type", "str", "", False, "IOM record type: incident, split incident, cumulative incident."),
+    Column("cause", "str", "", False, "Cause of death as recorded."),
+    Column("voyage_id", "id", "", False, "Voyage the incident belongs to, where known (synthetic data)."),
+)
+
+ZONES: tuple[Column, ...] = (
+    Column("zone_id", "id", "", True, "Short unique zone identifier, e.g. 'ly_west'."),
+    Column("name", "str", "", True, "Human-readable zone name."),
+    Column("kind", "category", "", True, "One of " + ", ".join(ZONE_KINDS) + "."),
+    Column("country", "str", "", True, "Country of the coast or of the SAR authority."),
+    Column("geometry", "geometry", "EPSG:4326", True, "Polygon or MultiPolygon in lon/lat."),
+)
+
+VOYAGES: tuple[Column, ...] = (
+    Column("voyage_id", "id", "", True, "Unique voyage identifier."),
+    Column("vessel_id", "id", "", True, "Track the voyage was cut from."),
+    Column("start_time", "datetime_utc", "UTC", True, "First position of the voyage."),
+    Column("end_time", "datetime_utc", "UTC", True, "Last position of the voyage."),
+    Column("departure_zone", "str", "", True, "zone_id of the departure zone, or 'at sea' / 'unknown'."),
+    Column("arrival_zone", "str", "", True, "zone_id of the arrival zone, or 'at sea' / 'unknown'."),
+    Column("dist_km", "float", "km", True, "Distance sailed along the track (great circle between fixes)."),
+    Column("duration_h", "float", "hours", True, "end_time - start_time."),
+    Column("mean_sog_kn", "float", "knots", True, "dist_km / duration_h converted to knots."),
+    Column("n_positions", "int", "", True, "Number of positions in the voyage."),
+    Column("geometry", "geometry", "EPSG:4326", False, "Track as a LineString."),
+    Column("outcome", "category", "", False, "One of " + ", ".join(OUTCOMES) + ", where the data gives one."),
+)
+
+SCENARIO_VOYAGES: tuple[Column, ...] = (
+    Column("voyage_id", "id", "", True, "Unique voyage identifier."),
+    Column("vessel_id", "id", "", True, "Track id of the boat in the positions table."),
+    Column("departure_zone", "str", "", True, "zone_id of the departure zone."),
+    Column("departure_country", "str", "", True, "Country of the departure coast (never a nationality)."),
+    Column("departure_time", "datetime_utc", "UTC", True, "Time the boat left the coast."),
+    Column("boat_type", "category", "", True, "One of " + ", ".join(BOAT_TYPES) + "."),
+    Column("persons", "count", "persons", True, "Persons on board."),
+    Column("outcome", "category", "", True, "One of " + ", ".join(OUTCOMES) + "."),
+    Column("arrival_zone", "str", "", True, "zone_id where the voyage ended, or 'at sea'."),
+)
+
+#: All declared tables, for the documentation generator.
+TABLES: dict[str, tuple[Column, ...]] = {
+    "positions": POSITIONS,
+    "incidents": INCIDENTS,
+    "zones": ZONES,
+    "voyages": VOYAGES,
+    "scenario voyages": SCENARIO_VOYAGES,
+}
+
+
+# --------------------------------------------------------------------------- #
+# Quality report
+# --------------------------------------------------------------------------- #
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One failed check: which column, why, how many rows, and the first row labels."""
+
+    check: str
+    column: str
+    reason: str
+    n_rows: int
+    examples: tuple[object, ...] = ()
+
+    def message(self, n_total: int) -> str:
+        """Return the one-line human description used in errors and reports."""
+        ex = ""
+        if self.examples:
+            ex = " (first rows " + ", ".join(str(e) for e in self.examples) + ")"
+        return f"column {self.column!r}: {self.n_rows:,} of {n_total:,} rows {self.reason}{ex}"
+
+
+@dataclass(frozen=True, slots=True)
+class QualityReport:
+    """What a validation or cleaning step kept and dropped, by reason.
+
+    Attributes
+    ----------
+    table
+        Name of the table checked (``"positions"``, ``"incidents"``, ...).
+    n_in
+        Rows received.
+    n_out
+        Rows returned.
+    problems
+        Every dropped row is counted once, under the first check it failed,
+        so ``sum(p.n_rows for p in problems) == n_in - n_out``.
+    notes
+        Informational findings that did not drop rows (e.g. "36 rows have no
+        coordinates").
+    """
+
+    table: str
+    n_in: int
+    n_out: int
+    problems: tuple[Problem, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def n_dropped(self) -> int:
+        """Number of rows dropped."""
+        return self.n_in - self.n_out
+
+    def to_frame(self) -> pd.DataFrame:
+        """Return the dropped rows by reason as a DataFrame (check, column, reason, n_rows)."""
+        return pd.DataFrame(
+            [(p.check, p.column, p.reason, p.n_rows) for p in self.problems],
+            columns=["check", "column", "reason", "n_rows"],
+        ).astype({"n_rows": "int64"})
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """Alias of :meth:`to_frame`."""
+        return self.to_frame()
+
+    def merge(self, other: QualityReport) -> QualityReport:
+        """Chain two reports: ``other`` must have been applied to this report's output."""
+        if other.n_in != self.n_out:
+            raise ValueError(
+                f"cannot chain quality reports: {other.table!r} received {other.n_in} rows "
+                f"but {self.table!r} returned {self.n_out}"
+            )
+        return QualityReport(
+            table=self.table,
+            n_in=self.n_in,
+            n_out=other.n_out,
+            problems=self.problems + other.problems,
+            notes=self.notes + other.notes,
+        )
+
+    def summary(self) -> str:
+        """Return a multi-line plain-text summary."""
+        lines = [f"{self.table}: {self.n_in:,} rows in, {self.n_out:,} kept, {self.n_dropped:,} dropped"]
+        lines += ["  - " + p.message(self.n_in) for p in self.problems]
+        lines += ["  * " + n for n in self.notes]
+        return "\n".join(lines)
+
+    def __str__(self) -> str:
+        return self.summary()
+
+    def _repr_html_(self) -> str:
+        import html
+
+        rows = "".join(
+            f"<tr><td>{html.escape(p.check)}</td><td>{html.escape(p.column)}</td>"
+            f"<td>{html.escape(p.reason)}</td><td style='text-align:right'>{p.n_rows:,}</td></tr>"
+            for p in self.problems
+        )
+        notes = "".join(f"<li>{html.escape(n)}</li>" for n in self.notes)
+        return (
+            f"<div><b>{html.escape(self.table)}</b>: {self.n_in:,} rows in, {self.n_out:,} kept, "
+            f"{self.n_dropped:,} dropped"
+            + (
+                "<table><tr><th>check</th><th>column</th><th>reason</th><th>rows</th></tr>"
+                f"{rows}</table>"
+                if rows
+                else ""
+            )
+            + (f"<ul>{notes}</ul>" if notes else "")
+            + "</div>"
+        )
+
+
+def format_problems(table: str, problems: Sequence[Problem], n_total: int) -> str:
+    """Build the message of a :class:`SchemaError` from a list of problems."""
+    head = f"{table}: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {n_total:,} rows"
+    body = "\n".join("  - " + p.message(n_total) for p in problems)
+    hint = '\nUse on_invalid="drop" to drop these rows and count them in the quality report.'
+    return f"{head}\n{body}{hint}"
+
+
+# --------------------------------------------------------------------------- #
+# Generic machinery
+# --------------------------------------------------------------------------- #
+
+# A row check: (check name, column, reason, function(frame) -> boolean mask of bad rows)
+RowCheck = tuple[str, str, str, Callable[[pd.DataFrame], np.ndarray]]
+
+
+def _examples(index: pd.Index, mask: np.ndarray, k: int = 3) -> tuple[object, ...]:
+    hits = np.flatnonzero(mask)[:k]
+    return tuple(index[hits].tolist())
+
+
+def _check_on_invalid(on_invalid: str) -> None:
+    if on_invalid not in ("raise", "drop"):
+        raise SchemaError(f"on_invalid must be 'raise' or 'drop', got {on_invalid!r}")
+
+
+def _require_columns(df: pd.DataFrame, spec: Sequence[Column], table: str) -> None:
+    if not isinstance(df, pd.DataFrame):
+        raise SchemaError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}")
+    missing = [c.name for c in spec if c.required and c.name not in df.columns]
+    if missing:
+        have = ", ".join(map(str, df.columns[:12])) + (" ..." if len(df.columns) > 12 else "")
+        raise SchemaError(
+            f"{table}: missing required column{'s' if len(missing) > 1 else ''} "
+            + ", ".join(repr(m) for m in missing)
+            + f"; columns present: {have or '(none)'}"
+        )
+
+
+def _apply_checks(
+    df: pd.DataFrame,
+    checks: Sequence[RowCheck],
+    *,
+    table: str,
+    on_invalid: OnInvalid,
+    notes: Sequence[str] = (),
+    n_in: int | None = None,
+) -> tuple[pd.DataFrame, QualityReport]:
+    """Run row checks; raise once listing all problems, or drop and count by first reason."""
+    n = len(df)
+    n_in = n if n_in is None else n_in
+    bad_any = np.zeros(n, dtype=bool)
+    problems: list[Problem] = []
+    for name, column, reason, fn in checks:
+        mask = np.asarray(fn(df), dtype=bool)
+        if on_invalid == "drop":
+            # count each dropped row once, under the first check it fails
+            mask = mask & ~bad_any
+        cnt = int(mask.sum())
+        if cnt:
+            problems.append(Problem(name, column, reason, cnt, _examples(df.index, mask)))
+            bad_any |= mask
+    if problems and on_invalid == "raise":
+        raise SchemaError(format_problems(table, problems, n))
+    if problems:
+        df = df.loc[~bad_any]
+        report = QualityReport(table, n_in, len(df), tuple(problems), tuple(notes))
+        warnings.warn(
+            f"{table}: dropped {report.n_dropped:,} of {n_in:,} rows ("
+            + "; ".join(f"{p.check}: {p.n_rows:,}" for p in problems)
+            + ")",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+        return df, report
+    return df, QualityReport(table, n_in, len(df), (), tuple(notes))
+
+
+def _to_float(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    s = df[col]
+    if pd.api.types.is_bool_dtype(s):
+        raise SchemaError(f"{table}: column {col!r} is boolean; expected numbers")
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64")
+    conv = pd.to_numeric(s, errors="coerce")
+    bad = conv.isna() & s.notna() & (s.astype("string").str.strip() != "")
+    if bad.any():
+        ex = s[bad].head(3).tolist()
+        raise SchemaError(
+            f"{table}: column {col!r}: {int(bad.sum()):,} of {len(s):,} rows are not numbers "
+            f"(first values {ex!r}, rows {list(s.index[bad][:3])})"
+        )
+    return conv.astype("float64")
+
+
+def parse_timestamps(
+    values: pd.Series,
+    *,
+    column: str = "timestamp",
+    table: str = "table",
+    assume_tz: str | None = None,
+) -> pd.Series:
+    """Parse a column of timestamps to tz-aware UTC ``datetime64[ns, UTC]``.
+
+    Parameters
+    ----------
+    values
+        Datetimes, ISO 8601 strings, or pandas timestamps.
+    column, table
+        Names used in error messages.
+    assume_tz
+        Time zone given to naive timestamps (e.g. ``"UTC"``). When ``None``,
+        naive timestamps are an error: medroutes never guesses a time zone.
+
+    Returns
+    -------
+    pandas.Series
+        ``datetime64[ns, UTC]``; rows that could not be parsed are ``NaT``
+        (the caller decides whether that is an error).
+
+    Raises
+    ------
+    SchemaError
+        If timestamps are naive and ``assume_tz`` is None, or if strings mix
+        naive values and values with an offset.
+    """
+    s = values
+    if isinstance(s.dtype, pd.DatetimeTZDtype):
+        return s.dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if pd.api.types.is_datetime64_dtype(s):
+        if assume_tz is None:
+            raise SchemaError(
+                f"{table}: column {column!r} holds naive timestamps (no time zone); "
+                "medroutes needs UTC. Pass assume_tz='UTC' if they are UTC."
+            )
+        return s.dt.tz_localize(assume_tz).dt.tz_convert("UTC").astype("datetime64[ns, UTC]")
+    if pd.api.types.is_numeric_dtype(s):
+        raise SchemaError(
+            f"{table}: column {column!r} is numeric; convert epoch numbers explicitly, "
+            "e.g. pd.to_datetime(x, unit='s', utc=True)"
+        )
+    text = s.astype("string").str.strip()
+    has_offset = text.str.contains(r"(?:[+-]\d\d:?\d\d|Z|UTC|GMT)$", regex=True, na=False)
+    nonempty = text.notna() & (text != "")
+    if assume_tz is None:
+        naive = nonempty & ~has_offset
+        if naive.any() and has_offset[nonempty].any():
+            raise SchemaError(
+                f"{table}: column {column!r} mixes timestamps with and without a time zone "
+                f"({int(naive.sum()):,} of {len(s):,} rows have none, first rows "
+                f"{list(s.index[naive][:3])}); make them all UTC"
+            )
+        if naive.any():
+            raise SchemaError(
+                f"{table}: column {column!r}: {int(naive.sum()):,} of {len(s):,} rows are naive "
+                f"timestamps (no time zone, first rows {list(s.index[naive][:3])}); "
+                "pass assume_tz='UTC' if they are UTC"
+            )
+        parsed = pd.to_datetime(text, utc=True, errors="coerce", format="ISO8601")
+    else:
+        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601", utc=False)
+        if not isinstance(parsed.dtype, pd.DatetimeTZDtype):
+            parsed = parsed.dt.tz_localize(assume_tz)
+        parsed = parsed.dt.tz_convert("UTC")
+    return parsed.astype("datetime64[ns, UTC]")
+
+
+# --------------------------------------------------------------------------- #
+# Positions
+# --------------------------------------------------------------------------- #
+
+
+def validate_positions(
+    positions: pd.DataFrame,
+    *,
+    on_invalid: OnInvalid = "raise",
+    assume_tz: str | None = None,
+    max_speed_kn: float | None = None,
+    check_land: bool = False,
+    sort: bool = True,
+) -> tuple[pd.DataFrame, QualityReport]:
+    """Check a positions table against the data model and return it tidy.
+
+    Parameters
+    ----------
+    positions
+        Table with at least ``vessel_id, timestamp, lat, lon, sog_kn, cog_deg``.
+    on_invalid : {"raise", "drop"}
+        Raise one :class:`SchemaError` listing every problem, or drop the bad
+        rows and count them in the report.
+    assume_tz
+        Time zone of naive timestamps; ``None`` makes naive timestamps an error.
+    max_speed_kn
+        When given, a fix is invalid if the speed implied from the previous
+        fix of the same vessel *and* to the next one both exceed it [kn]
+        (an isolated jump). ``None`` skips the check.
+    check_land
+        Flag positions on land (package land polygons, see
+        :func:`medroutes.geo.is_at_sea`).
+    sort
+        Return rows sorted by ``(vessel_id, timestamp)`` with a fresh index.
+
+    Returns
+    -------
+    positions : pandas.DataFrame
+        Typed: ``timestamp`` is ``datetime64[ns, UTC]``, ``lat, lon, sog_kn,
+        cog_deg`` are float64.
+    report : QualityReport
+        Rows in, kept, dropped by reason.
+
+    Raises
+    ------
+    SchemaError
+        Missing columns, non-numeric values, naive timestamps, or (with
+        ``on_invalid="raise"``) any invalid row.
+    """
+    _check_on_invalid(on_invalid)
+    table = "positions"
+    _require_columns(positions, POSITIONS, table)
+    df = positions.copy()
+    n_in = len(df)
+    for col in ("lat", "lon", "sog_kn", "cog_deg"):
+        df[col] = _to_float(df, col, table)
+    if "length_m" in df.columns:
+        df["length_m"] = _to_float(df, "length_m", table)
+    raw_ts = df["timestamp"]
+    df["timestamp"] = parse_timestamps(raw_ts, column="timestamp", table=table, assume_tz=assume_tz)
+
+    lat = df["lat"].to_numpy()
+    lon = df["lon"].to_numpy()
+    sog = df["sog_kn"].to_numpy()
+    cog = df["cog_deg"].to_numpy()
+    checks: list[RowCheck] = [
+        ("missing_id", "vessel_id", "have no vessel id", lambda d: d["vessel_id"].isna().to_numpy()),
+        (
+            "bad_timestamp",
+            "timestamp",
+            "have a missing or unparseable timestamp",
+            lambda d: d["timestamp"].isna().to_numpy(),
+        ),
+        (
+            "lat_range",
+            "lat",
+            "are outside -90..90 or missing (91 = AIS 'not available')",
+            lambda d: ~((lat >= -90) & (lat <= 90)),
+        ),
+        (
+            "lon_range",
+            "lon",
+            "are outside -180..180 or missing (181 = AIS 'not available')",
+            lambda d: ~((lon >= -180) & (lon <= 180)),
+        ),
+        (
+            "sog_range",
+            "sog_kn",
+            "are negative, infinite or >= 102.2 kn (102.3 = AIS 'not available')",
+            lambda d: ~np.isnan(sog) & ~((sog >= 0) & (sog < 102.25)),
+        ),
+        (
+            "cog_range",
+            "cog_deg",
+            "are outside 0..<360 deg (360 = AIS 'not available')",
+            lambda d: ~np.isnan(cog) & ~((cog >= 0) & (cog < 360)),
+        ),
+    ]
+    df, report = _apply_checks(df, checks, table=table, on_invalid=on_invalid, n_in=n_in)
+
+    # Duplicates and jumps need a sorted frame of otherwise valid rows.
+    df = df.sort_values(["vessel_id", "timestamp"], kind="stable")
+    dup_checks: list[RowCheck] = [
+        (
+            "duplicate",
+            "timestamp",
+            "are exact duplicates of an earlier row",
+            lambda d: d.duplicated(keep="first").to_numpy(),
+        ),
+        (
+            "conflicting_duplicate",
+            "timestamp",
+            "repeat a (vessel_id, timestamp) of an earlier row with other values",
+            lambda d: d.duplicated(subset=["vessel_id", "timestamp"], keep="first").to_numpy(),
+        ),
+    ]
+    df, rep2 = _apply_checks(df, dup_checks, table=table, on_invalid=on_invalid)
+    report = report.merge(rep2)
+
+    if max_speed_kn is not None:
+        jump = _jump_mask(df, max_speed_kn)
+        df, rep3 = _apply_checks(
+            df,
+            [
+                (
+                    "impossible_speed",
+                    "lat",
+                    f"imply a jump faster than {max_speed_kn:g} kn from and to the neighbouring fixes",
+                    lambda d: jump,
+                )
+            ],
+            table=table,
+            on_invalid=on_invalid,
+        )
+        report = report.merge(rep3)
+
+    if check_land:
+        from medroutes.geo import is_at_sea
+
+        on_land = ~is_at_sea(df["lon"].to_numpy(), df["lat"].to_numpy())
+        df, rep4 = _apply_checks(
+            df,
+            [("on_land", "lat", "are on land (package land polygons)", lambda d: on_land)],
+            table=table,
+            on_invalid=on_invalid,
+        )
+        report = report.merge(rep4)
+
+    if sort:
+        df = df.reset_index(drop=True)
+    return df, report
+
+
+def _jump_mask(df: pd.DataFrame, max_speed_kn: float) -> np.ndarray:
+    """Mark isolated fixes that imply > max_speed_kn both from the previous and to the next fix."""
+    from medroutes.geo import haversine_km
+
+    n = len(df)
+    if n < 2:
+        return np.zeros(n, dtype=bool)
+    vid = df["vessel_id"].to_numpy()
+    same_prev = np.zeros(n, dtype=bool)
+    same_prev[1:] = vid[1:] == vid[:-1]
+    t = df["timestamp"].to_numpy().astype("datetime64[ns]").astype(np.int64) / 3.6e12  # hours
+    lat = df["lat"].to_numpy()
+    lon = df["lon"].to_numpy()
+    d = np.zeros(n)
+    d[1:] = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
+    dt = np.zeros(n)
+    dt[1:] = np.diff(t)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        v_in = np.where(same_prev, d / 1.852 / np.where(dt > 0, dt, np.nan), 0.0)
+    v_in = np.nan_to_num(v_in, nan=np.inf)
+    fast_in = same_prev & (v_in > max_speed_kn)
+    fast_out = np.zeros(n, dtype=bool)
+    fast_out[:-1] = fast_in[1:]
+    has_next = np.zeros(n, dtype=bool)
+    has_next[:-1] = same_prev[1:]
+    # isolated spike: fast in and fast out; a last fix of a track counts with only a fast arrival
+    return fast_in & (fast_out | ~has_next)
+
+
+# --------------------------------------------------------------------------- #
+# Incidents
+# --------------------------------------------------------------------------- #
+
+
+def _to_count(df: pd.DataFrame, col: str, table: str) -> pd.Series:
+    s = _to_float(df, col, table)
+    return s
+
+
+def validate_incidents(
+    incidents: pd.DataFrame,
+    *,
+    on_invalid: OnInvalid = "raise",
+    assume_tz: str | None = None,
+) -> tuple[pd.DataFrame, QualityReport]:
+    """Check an incidents table against the data model and return it typed.
+
+    Counts (``dead, missing, survivors``) become nullable ``Int64``: unknown
+    stays missing, it is never turned into 0. Coordinates may be missing
+    (unknown location); that is reported as a note, not dropped.
+
+    Parameters
+    ----------
+    incidents
+        Table with at least ``incident_id, timestamp, lat, lon, incident_type,
+        dead, missing, survivors, route, source``.
+    on_invalid : {"raise", "drop"}
+        Raise one error listing every problem, or drop and count.
+    assume_tz
+        Time zone for naive timestamps; ``None`` makes them an error.
+
+    Returns
+    -------
+    incidents : pandas.DataFrame
+    report : QualityReport
+    """
+    _check_on_invalid(on_invalid)
+    table = "incidents"
+    _require_columns(incidents, INCIDENTS, table)
+    df = incidents.copy()
+    n_in = len(df)
+    for col in ("lat", "lon"):
+        df[col] = _to_float(df, col, table)
+    counts = {c: _to_count(df, c, table) for c in ("dead", "missing", "survivors")}
+    df["timestamp"] = parse_timestamps(df["timestamp"], column="timestamp", table=table, assume_tz=assume_tz)
+    lat = df["lat"].to_numpy()
+    lon = df["lon"].to_numpy()
+    itype = df["incident_type"].astype("string")
+
+    def count_bad(c: str) -> Callable[[pd.DataFrame], np.ndarray]:
+        v = counts[c].to_numpy()
+        return lambda d: ~np.isnan(v) & ~((v >= 0) & (v == np.floor(v)) & np.isfinite(v))
+
+    checks: list[RowCheck] = [
+        ("missing_id", "incident_id", "have no incident id", lambda d: d["incident_id"].isna().to_numpy()),
+        (
+            "duplicate_id",
+            "incident_id",
+            "repeat the incident_id of an earlier row",
+            lambda d: (d["incident_id"].duplicated(keep="first") & d["incident_id"].notna()).to_numpy(),
+        ),
+        (
+            "bad_timestamp",
+            "timestamp",
+            "have a missing or unparseable timestamp",
+            lambda d: d["timestamp"].isna().to_numpy(),
+        ),
+        (
+            "lat_range",
+            "lat",
+            "are outside -90..90",
+            lambda d: ~np.isnan(lat) & ~((lat >= -90) & (lat <= 90)),
+        ),
+        (
+            "lon_range",
+            "lon",
+            "are outside -180..180",
+            lambda d: ~np.isnan(lon) & ~((lon >= -180) & (lon <= 180)),
+        ),
+        (
+            "unknown_category",
+            "incident_type",
+            "have an incident_type not in " + ", ".join(INCIDENT_TYPES),
+            lambda d: ~itype.isin(INCIDENT_TYPES).fillna(False).to_numpy(dtype=bool),
+        ),
+        ("negative_count", "dead", "are negative or not whole numbers", count_bad("dead")),
+        ("negative_count", "missing", "are negative or not whole numbers", count_bad("missing")),
+        ("negative_count", "survivors", "are negative or not whole numbers", count_bad("survivors")),
+    ]
+    for c, s in counts.items():
+        df[c] = s
+    notes = []
+    no_xy = int((np.isnan(lat) | np.isnan(lon)).sum())
+    if no_xy:
+        notes.append(f"{no_xy:,} rows have no coordinates (kept; location unknown)")
+    df, report = _apply_checks(df, checks, table=table, on_invalid=on_invalid, notes=notes, n_in=n_in)
+    for c in ("dead", "missing", "survivors"):
+        df[c] = df[c].astype("Int64")
+    df["incident_type"] = pd.Categorical(df["incident_type"].astype(str), categories=list(INCIDENT_TYPES))
+    return df.reset_index(drop=True), report
+
+
+# --------------------------------------------------------------------------- #
+# Zones
+# --------------------------------------------------------------------------- #
+
+
+def validate_zones(zones: gpd.GeoDataFrame, *, on_invalid: OnInvalid = "raise") -> tuple[gpd.GeoDataFrame, QualityReport]:
+    """Check a zones GeoDataFrame (departure, arrival and SAR polygons).
+
+    Parameters
+    ----------
+    zones
+        GeoDataFrame with ``zone_id, name, kind, country, geometry`` in EPSG:4326.
+    on_invalid : {"raise", "drop"}
+
+    Returns
+    -------
+    zones : geopandas.GeoDataFrame
+    report : QualityReport
+    """
+    import geopandas as gpd
+    import shapely
+
+    _check_on_invalid(on_invalid)
+    table = "zones"
+    if not isinstance(zones, gpd.GeoDataFrame):
+        raise SchemaError(f"{table}: expected a GeoDataFrame, got {type(zones).__name__}")
+    _require_columns(zones, ZONES, table)
+    if zones.crs is None:
+        raise SchemaError(f"{table}: the GeoDataFrame has no CRS; set it (EPSG:4326 expected)")
+    z = zones.to_crs(4326) if not zones.crs.equals("EPSG:4326") else zones.copy()
+    geom = z.geometry.to_numpy()
+    gtype = shapely.get_type_id(geom)
+    checks: list[RowCheck] = [
+        ("missing_id", "zone_id", "have no zone_id", lambda d: d["zone_id"].isna().to_numpy()),
+        (
+            "duplicate_id",
+            "zone_id",
+            "repeat the zone_id of an earlier row",
+            lambda d: d["zone_id"].duplicated(keep="first").to_numpy(),
+        ),
+        (
+            "unknown_category",
+            "kind",
+            "have a kind not in " + ", ".join(ZONE_KINDS),
+            lambda d: ~d["kind"].isin(ZONE_KINDS).to_numpy(),
+        ),
+        (
+            "bad_geometry",
+            "geometry",
+            "are not valid, non-empty Polygons or MultiPolygons",
+            lambda d: ~(np.isin(gtype, [3, 6]) & shapely.is_valid(geom) & ~shapely.is_empty(geom)),
+        ),
+    ]
+    out, report = _apply_checks(z, checks, table=table, on_invalid=on_invalid)
+    return out.reset_index(drop=True), report
