@@ -1,0 +1,632 @@
+"""The scenario generator: weather -> departures -> routes -> outcomes -> incidents -> positions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+
+from medroutes.errors import ConfigError
+from medroutes.geo import AT_SEA, ZONE_DEFINITIONS, assign_zone, zones
+from medroutes.options import progress_bar
+from medroutes.schema import BOAT_TYPES, INCIDENT_TYPES, OUTCOMES, validate_incidents
+from medroutes.synthetic._departures import simulate_departures
+from medroutes.synthetic._outcomes import draw_outcomes
+from medroutes.synthetic._seagraph import RouteTemplate, route_templates, sea_graph, sea_path
+from medroutes.synthetic._tracks import KN_TO_KMH, point_at, positions_along, loop_positions, voyage_geometry
+from medroutes.synthetic._weather import simulate_weather
+from medroutes.synthetic.config import ScenarioConfig, load_config
+from medroutes.synthetic.scenario import Scenario
+
+__all__ = ["generate_scenario", "SOURCE", "ROUTE"]
+
+#: ``source`` of every generated row.
+SOURCE = "medroutes synthetic"
+#: ``route`` of every generated incident (IOM route name).
+ROUTE = "Central Mediterranean"
+
+_N_STREAMS = 8
+_WEATHER_PAD_DAYS = 14
+_CHUNK_POINTS = 2_000_000
+_SAR_SAMPLES = 40
+
+
+_NAT = np.iinfo(np.int64).min
+
+
+def utc_times(ns: NDArray[np.int64]) -> pd.DatetimeIndex:
+    """Nanoseconds since the epoch (``int64``, ``iinfo.min`` = NaT) as ``datetime64[ns, UTC]`` (fast path)."""
+    return pd.DatetimeIndex(np.asarray(ns, dtype=np.int64).view("datetime64[ns]")).tz_localize("UTC")
+
+
+def _streams(seed: int | np.random.Generator | None) -> tuple[int | None, list[np.random.Generator]]:
+    if isinstance(seed, bool) or (isinstance(seed, int | np.integer) and int(seed) < 0):
+        raise ConfigError(f"seed must be a non-negative int, a numpy Generator or None, got {seed!r}")
+    if isinstance(seed, np.random.Generator):
+        return None, list(seed.spawn(_N_STREAMS))
+    if seed is None:
+        seed = int(np.random.SeedSequence().entropy)  # recorded, so the run can be repeated
+    if not isinstance(seed, int | np.integer):
+        raise ConfigError(f"seed must be a non-negative int, a numpy Generator or None, got {type(seed).__name__}")
+    rng = np.random.default_rng(int(seed))
+    return int(seed), list(rng.spawn(_N_STREAMS))
+
+
+def _choose(u: NDArray[np.float64], probs: NDArray[np.float64]) -> NDArray[np.int64]:
+    c = np.cumsum(probs / probs.sum())
+    return np.minimum(np.searchsorted(c, u, side="right"), len(probs) - 1)
+
+
+def _sar_fraction(
+    lon: NDArray[np.float64], lat: NDArray[np.float64], country: NDArray[np.object_], length_km: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Fraction of each route (points on a regular grid of fractions) that lies, from the start, in its country's SAR region."""
+    n, k = lon.shape
+    sar = zones("sar")
+    out = np.zeros(n)
+    for c in np.unique(country):  # a loop per country (<= 3)
+        rows = np.flatnonzero(country == c)
+        reg = sar.loc[sar["country"] == c]
+        if len(reg) == 0:  # no SAR region modelled (Türkiye): the first 40 km
+            out[rows] = np.minimum(40.0 / length_km[rows], 0.15)
+            continue
+        z = assign_zone(lon[rows].ravel(), lat[rows].ravel(), reg).reshape(len(rows), k)
+        inside = z != AT_SEA
+        inside[:, 0] = True  # the launch site is on the coast
+        first_out = np.where(inside.all(axis=1), k, np.argmin(inside, axis=1))
+        out[rows] = (first_out - 1) / (k - 1)
+    return np.maximum(out, 0.02)
+
+
+def _assign_routes(
+    cfg: ScenarioConfig, boats: pd.DataFrame, templates: tuple[RouteTemplate, ...], rng: np.random.Generator
+) -> tuple[NDArray[np.int64], NDArray[np.object_]]:
+    n = len(boats)
+    tid = np.full(n, -1, dtype=np.int64)
+    dest = np.empty(n, dtype=object)
+    by_od: dict[tuple[str, str], dict[str, list[int]]] = {}
+    for i, t in enumerate(templates):
+        by_od.setdefault((t.departure_zone, t.arrival_zone), {}).setdefault(t.corridor_id, []).append(i)
+    zone_arr = boats["zone_id"].to_numpy()
+    weights = np.asarray(cfg.routes.corridor_weights, dtype=np.float64)
+    u1, u2, u3 = rng.random(n), rng.random(n), rng.random(n)
+    for z in cfg.zones:  # loops per zone and corridor, vectorised over voyages
+        rows = np.flatnonzero(zone_arr == z.zone_id)
+        names = np.array([a for a, _ in z.destinations], dtype=object)
+        d_idx = _choose(u1[rows], np.array([s for _, s in z.destinations]))
+        dest[rows] = names[d_idx]
+        for a in names:
+            r = rows[dest[rows] == a]
+            if len(r) == 0:
+                continue
+            corrs = sorted(by_od[(z.zone_id, a)])
+            w = np.array([weights[int(c.rsplit("/", 1)[1])] if int(c.rsplit("/", 1)[1]) < len(weights) else 0.0 for c in corrs])
+            if w.sum() <= 0:
+                w = np.ones(len(corrs))
+            c_idx = _choose(u2[r], w)
+            for ci, c in enumerate(corrs):
+                rr = r[c_idx == ci]
+                members = np.asarray(by_od[(z.zone_id, a)][c], dtype=np.int64)
+                tid[rr] = members[np.minimum((u3[rr] * len(members)).astype(np.int64), len(members) - 1)]
+    return tid, dest
+
+
+def generate_scenario(
+    name_or_config: str | ScenarioConfig,
+    *,
+    seed: int | np.random.Generator | None,
+    progress: bool | None = None,
+) -> Scenario:
+    """Generate a synthetic, calibrated Central-Mediterranean scenario with its ground truth.
+
+    Parameters
+    ----------
+    name_or_config
+        A shipped scenario name (``"central-med-2023"``, ``"sample"``, see
+        :func:`medroutes.synthetic.list_scenarios`), a path to a TOML file, or a
+        :class:`~medroutes.synthetic.ScenarioConfig`.
+    seed
+        Seed of every random draw. The same configuration and integer seed give
+        byte-identical files from :meth:`Scenario.write`. ``None`` draws a fresh
+        seed and records it in ``scenario.seed``; a Generator is used as is
+        (``scenario.seed`` is then ``None``).
+    progress
+        Show progress bars; ``None`` follows :func:`medroutes.set_options`.
+
+    Returns
+    -------
+    Scenario
+        Observable tables (``positions, voyages, incidents, weather,
+        departures, assets``) and the ground truth (``truth``).
+
+    Raises
+    ------
+    ConfigError
+        Unknown scenario, invalid configuration or seed.
+
+    Notes
+    -----
+    Sea routes are planned once per process on a sea graph (a few seconds the
+    first time). Positions are generated in chunks of about 2 million points,
+    fully vectorised; memory is proportional to the output.
+
+    Examples
+    --------
+    >>> import medroutes.synthetic as syn
+    >>> sc = syn.generate_scenario("sample", seed=7)  # doctest: +SKIP
+    >>> sc.voyages.outcome.value_counts()  # doctest: +SKIP
+    """
+    cfg = load_config(name_or_config)
+    seed_rec, rs = _streams(seed)
+    r_weather, r_dep, r_route, r_geom, r_out, r_inc, r_pos, r_asset = rs
+    stages = ["weather", "departures", "routes", "outcomes", "incidents", "positions", "assets"]
+    state: dict[str, object] = {}
+    for stage in progress_bar(stages, desc=f"generate {cfg.name}", unit="stage", enabled=progress):
+        if stage == "weather":
+            start = pd.Timestamp(cfg.start)
+            all_dates = pd.date_range(start, periods=cfg.days + _WEATHER_PAD_DAYS, freq="D")
+            regions = [z.zone_id for z in cfg.zones]
+            wind, hs = simulate_weather(cfg.weather, regions, all_dates, r_weather)
+            state.update(dates=all_dates[: cfg.days], regions=regions, wind=wind, hs=hs, all_dates=all_dates)
+        elif stage == "departures":
+            boats, departures = simulate_departures(cfg, state["dates"], state["hs"][: cfg.days], r_dep)  # type: ignore[index, arg-type]
+            boats = boats.sort_values(["departure_time", "zone_id", "persons"], kind="stable").reset_index(drop=True)
+            state.update(boats=boats, departures=departures)
+        elif stage == "routes":
+            rc = cfg.routes
+            templates = route_templates(
+                cfg.od_pairs(),
+                grid_km=rc.grid_km,
+                coast_penalty=rc.coast_penalty,
+                coast_scale_km=rc.coast_scale_km,
+                corridor_offset_km=rc.corridor_offset_km,
+                max_detour=rc.max_detour,
+            )
+            boats = state["boats"]  # type: ignore[assignment]
+            tid, dest = _assign_routes(cfg, boats, templates, r_route)  # type: ignore[arg-type]
+            geom = voyage_geometry(templates, tid, lateral_sd_km=cfg.positions.lateral_sd_km, rng=r_geom)
+            state.update(templates=templates, tid=tid, dest=dest, geom=geom)
+        elif stage == "outcomes":
+            _stage_outcomes(cfg, state, r_out)
+        elif stage == "incidents":
+            _stage_incidents(cfg, state, r_inc)
+        elif stage == "positions":
+            _stage_positions(cfg, state, r_pos, progress)
+        elif stage == "assets":
+            _stage_assets(cfg, state, r_asset)
+    return _assemble(cfg, state, seed_rec)
+
+
+def _stage_outcomes(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) -> None:
+    boats: pd.DataFrame = state["boats"]
+    geom = state["geom"]
+    n = len(boats)
+    zid = [z.zone_id for z in cfg.zones]
+    zcol = boats["zone_id"].map({z: i for i, z in enumerate(zid)}).to_numpy()
+    day = boats["day"].to_numpy()
+    hs = state["hs"]
+    hs_voy = np.maximum(hs[day, zcol], hs[day + 1, zcol]) if n else np.zeros(0)
+    btype = boats["boat_type"].to_numpy()
+    bc = {b.boat_type: b for b in cfg.boats}
+    f = lambda attr: np.array([getattr(bc[b], attr) for b in btype], dtype=np.float64)  # noqa: E731
+    speed_lo, speed_hi = (np.array([bc[b].speed_kn[i] for b in btype], dtype=np.float64) for i in (0, 1))
+    speed = speed_lo + rng.random(n) * (speed_hi - speed_lo)
+    max_hs = f("max_hs_m")
+    o = cfg.outcomes
+    rel = f("hazard") * np.exp(f("hazard_hs_slope") * np.maximum(hs_voy - o.hazard_hs_ref_m, 0.0))
+    rel *= np.sqrt(geom.length_km / 300.0)
+    country = boats["departure_country"].to_numpy()
+    p_int_by = {c.country: c.interception_prob for c in cfg.countries}
+    p_int = np.array([p_int_by[c] for c in country], dtype=np.float64)
+    rough = hs_voy > max_hs
+    p_res = np.minimum(f("rescue_prob") * np.where(rough, 1.5, 1.0), 1.0)
+    fr = np.linspace(0.0, 1.0, _SAR_SAMPLES)
+    lon_s, lat_s = point_at(
+        _RepeatGeom(geom, _SAR_SAMPLES).geom, np.repeat(geom.length_km, _SAR_SAMPLES) * np.tile(fr, n)
+    ) if n else (np.zeros(0), np.zeros(0))
+    sar_frac = _sar_fraction(lon_s.reshape(n, -1), lat_s.reshape(n, -1), country, geom.length_km) if n else np.zeros(0)
+    out = draw_outcomes(
+        o,
+        persons=boats["persons"].to_numpy(),
+        rel_hazard=rel,
+        p_intercept=p_int,
+        p_rescue=p_res,
+        rough=rough,
+        sar_frac=sar_frac,
+        group=country,
+        rng=rng,
+    )
+    state.update(out=out, speed=speed, hs_voy=hs_voy, sar_frac=sar_frac)
+
+
+class _RepeatGeom:
+    """A geometry whose voyages are each repeated k times (to sample points along routes)."""
+
+    def __init__(self, geom: object, k: int) -> None:
+        from medroutes.synthetic._tracks import VoyageGeometry
+
+        g: VoyageGeometry = geom  # type: ignore[assignment]
+        n = len(g.length_km)
+        counts = np.diff(g.start)
+        rep = np.repeat(np.arange(n), k)
+        c2 = counts[rep]
+        start = np.r_[0, np.cumsum(c2)].astype(np.int64)
+        vidx = np.repeat(g.start[:-1][rep], c2) + (np.arange(start[-1]) - np.repeat(start[:-1], c2))
+        self.geom = VoyageGeometry(start, g.lon[vidx], g.lat[vidx], g.cum_km[vidx], g.length_km[rep])
+
+
+def _stage_incidents(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) -> None:
+    boats: pd.DataFrame = state["boats"]
+    geom = state["geom"]
+    out = state["out"]
+    speed = state["speed"]
+    n = len(boats)
+    t0 = pd.DatetimeIndex(boats["departure_time"]).asi8
+    end_km = out.end_frac * geom.length_km
+    end_lon, end_lat = point_at(geom, end_km)
+    end_ns = t0 + np.round(end_km / (speed * KN_TO_KMH) * 3600.0).astype(np.int64) * 1_000_000_000
+    persons = boats["persons"].to_numpy()
+    survivors = persons - out.victims
+    rows = []
+    # fatal events
+    fat = np.flatnonzero(out.event != "")
+    ev_km = out.event_frac[fat] * geom.length_km[fat]
+    ev_lon, ev_lat = point_at(_Subset(geom, fat).geom, ev_km)
+    ev_ns = t0[fat] + np.round(ev_km / (speed[fat] * KN_TO_KMH) * 3600.0).astype(np.int64) * 1_000_000_000
+    rows.append(
+        pd.DataFrame(
+            {
+                "vi": fat,
+                "t_ns": ev_ns,
+                "lat": ev_lat,
+                "lon": ev_lon,
+                "incident_type": out.event[fat],
+                "dead": out.dead[fat],
+                "missing": out.missing[fat],
+                "survivors": survivors[fat],
+                "cause": np.where(out.event[fat] == "shipwreck", "Drowning", "Mixed or unknown"),
+            }
+        )
+    )
+    for kind, oc in (("interception", "intercepted"), ("rescue", "rescued")):
+        idx = np.flatnonzero(out.outcome == oc)
+        rows.append(
+            pd.DataFrame(
+                {
+                    "vi": idx,
+                    "t_ns": end_ns[idx],
+                    "lat": end_lat[idx],
+                    "lon": end_lon[idx],
+                    "incident_type": kind,
+                    "dead": 0,
+                    "missing": 0,
+                    "survivors": survivors[idx],
+                    "cause": "",
+                }
+            )
+        )
+    dis = np.flatnonzero(out.distress)
+    lead_h = rng.uniform(0.5, 3.0, len(dis))
+    d_km = np.maximum(end_km[dis] - lead_h * speed[dis] * KN_TO_KMH, 0.0)
+    d_lon, d_lat = point_at(_Subset(geom, dis).geom, d_km)
+    rows.append(
+        pd.DataFrame(
+            {
+                "vi": dis,
+                "t_ns": t0[dis] + np.round(d_km / (speed[dis] * KN_TO_KMH) * 3600.0).astype(np.int64) * 1_000_000_000,
+                "lat": d_lat,
+                "lon": d_lon,
+                "incident_type": "distress",
+                "dead": 0,
+                "missing": 0,
+                "survivors": survivors[dis],
+                "cause": "",
+            }
+        )
+    )
+    inc = pd.concat(rows, ignore_index=True)
+    inc = inc.sort_values(["t_ns", "vi", "incident_type"], kind="stable").reset_index(drop=True)
+    state.update(end_lon=end_lon, end_lat=end_lat, end_ns=end_ns, end_km=end_km, inc_raw=inc, t0=t0)
+
+
+class _Subset:
+    """The voyages ``idx`` of a geometry, as a geometry of their own."""
+
+    def __init__(self, geom: object, idx: NDArray[np.int64]) -> None:
+        from medroutes.synthetic._tracks import VoyageGeometry
+
+        g: VoyageGeometry = geom  # type: ignore[assignment]
+        counts = np.diff(g.start)[idx]
+        start = np.r_[0, np.cumsum(counts)].astype(np.int64)
+        vidx = np.repeat(g.start[:-1][idx], counts) + (np.arange(start[-1]) - np.repeat(start[:-1], counts))
+        self.geom = VoyageGeometry(start, g.lon[vidx], g.lat[vidx], g.cum_km[vidx], g.length_km[idx])
+
+
+def _stage_positions(cfg: ScenarioConfig, state: dict, rng: np.random.Generator, progress: bool | None) -> None:
+    boats: pd.DataFrame = state["boats"]
+    n = len(boats)
+    pc = cfg.positions
+    if pc.mode == "none" or n == 0:
+        state.update(pos_chunks=[], pos_voyage=np.zeros(0, dtype=np.int64))
+        return
+    sel = np.arange(n) if pc.mode == "all" else np.sort(rng.choice(n, size=max(1, round(pc.sample_fraction * n)), replace=False))
+    geom = state["geom"]
+    speed = state["speed"]
+    end_km = state["end_km"]
+    t0 = state["t0"]
+    # chunk voyages by expected points
+    exp_pts = end_km[sel] / (speed[sel] * KN_TO_KMH) * 60.0 / np.mean(pc.interval_min) + 2
+    cuts = np.searchsorted(np.cumsum(exp_pts), np.arange(_CHUNK_POINTS, exp_pts.sum() + _CHUNK_POINTS, _CHUNK_POINTS))
+    bounds = np.unique(np.r_[0, np.minimum(cuts + 1, len(sel)), len(sel)])
+    chunks = []
+    owners = []
+    for a, b in progress_bar(list(zip(bounds[:-1], bounds[1:], strict=True)), desc="positions", unit="chunk", enabled=progress):
+        idx = sel[a:b]
+        cols = positions_along(
+            _Subset(geom, idx).geom,
+            dist_km=end_km[idx],
+            speed_kn=speed[idx],
+            t0_ns=t0[idx],
+            interval_min=pc.interval_min,
+            gap_rate_per_day=pc.gap_rate_per_day,
+            gap_h=pc.gap_h,
+            rng=rng,
+        )
+        cols["voyage"] = idx[cols["voyage"]]
+        owners.append(cols["voyage"])
+        chunks.append(cols)
+    state.update(pos_chunks=chunks, pos_voyage=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64))
+
+
+def _stage_assets(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) -> None:
+    chunks = []
+    if cfg.positions.mode != "none" and cfg.assets:
+        rc = cfg.routes
+        t_start = int(pd.Timestamp(cfg.start).value)
+        t_end = t_start + cfg.days * 86_400 * 1_000_000_000
+        for a in cfg.assets:  # a loop per asset (a handful)
+            wl = [p[0] for p in a.waypoints] + [a.waypoints[0][0]]
+            wa = [p[1] for p in a.waypoints] + [a.waypoints[0][1]]
+            lon, lat = _asset_loop(tuple(wl), tuple(wa), rc.grid_km, rc.coast_penalty, rc.coast_scale_km)
+            cols = loop_positions(
+                lon, lat, t_start_ns=t_start, t_end_ns=t_end, speed_kn=a.speed_kn,
+                interval_min=cfg.positions.asset_interval_min, rng=rng,
+            )
+            chunks.append((a, cols))
+    state.update(asset_chunks=chunks)
+
+
+_LOOP_CACHE: dict[tuple, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
+
+
+def _asset_loop(lon: tuple, lat: tuple, grid_km: float, cp: float, cs: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    key = (lon, lat, grid_km, cp, cs)
+    if key not in _LOOP_CACHE:
+        _LOOP_CACHE[key] = sea_path(list(lon), list(lat), graph=sea_graph(grid_km, cp, cs))
+    return _LOOP_CACHE[key]
+
+
+def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
+    boats: pd.DataFrame = state["boats"]
+    out = state["out"]
+    geom = state["geom"]
+    templates: tuple[RouteTemplate, ...] = state["templates"]
+    tid = state["tid"]
+    n = len(boats)
+    vessel_id = np.array([f"B{i + 1:06d}" for i in range(n)], dtype=object)
+    voyage_id = np.array([f"V{i + 1:06d}" for i in range(n)], dtype=object)
+    end_ns = state["end_ns"]
+    t0 = state["t0"]
+    arr_zone = assign_zone(state["end_lon"], state["end_lat"], zones("arrival"))
+    arrived = out.outcome == "arrived"
+    start_lon = geom.lon[geom.start[:-1]]
+    start_lat = geom.lat[geom.start[:-1]]
+    n_pos = np.bincount(state["pos_voyage"], minlength=n).astype(np.int64)
+    utc = "datetime64[ns, UTC]"
+    voyages = pd.DataFrame(
+        {
+            "voyage_id": voyage_id,
+            "vessel_id": vessel_id,
+            "departure_zone": boats["zone_id"].to_numpy(),
+            "departure_country": boats["departure_country"].to_numpy(),
+            "departure_time": boats["departure_time"],
+            "boat_type": pd.Categorical(boats["boat_type"].to_numpy(), categories=list(BOAT_TYPES)),
+            "persons": boats["persons"].to_numpy().astype(np.int64),
+            "outcome": pd.Categorical(out.outcome, categories=list(OUTCOMES)),
+            "arrival_zone": arr_zone,
+            "arrival_time": utc_times(np.where(arrived, end_ns, _NAT)),
+            "end_time": utc_times(end_ns),
+            "dist_km": np.round(state["end_km"], 3),
+            "duration_h": np.round((end_ns - t0) / 3.6e12, 4),
+            "start_lon": np.round(start_lon, 6),
+            "start_lat": np.round(start_lat, 6),
+            "end_lon": np.round(state["end_lon"], 6),
+            "end_lat": np.round(state["end_lat"], 6),
+            "n_positions": n_pos,
+        }
+    )
+    for c in ("voyage_id", "vessel_id", "departure_zone", "departure_country", "arrival_zone"):
+        voyages[c] = voyages[c].astype("str")
+
+    # ground truth
+    dep_zone = boats["zone_id"].to_numpy()
+    dest = state["dest"]
+    wreck = out.outcome == "shipwreck"
+    returned_wreck = wreck & (out.event_frac <= state["sar_frac"])
+    landing = np.where(out.outcome == "intercepted", dep_zone, dest).astype(object)
+    landing[returned_wreck] = dep_zone[returned_wreck]
+    landing[out.outcome == "unknown"] = dest[out.outcome == "unknown"]
+    survivors = boats["persons"].to_numpy() - out.victims
+    to_europe = np.isin(out.outcome, ["arrived", "rescued"]) | (wreck & ~returned_wreck)
+    back = (out.outcome == "intercepted") | returned_wreck
+    truth = pd.DataFrame(
+        {
+            "voyage_id": voyage_id,
+            "corridor_id": np.array([templates[i].corridor_id for i in tid], dtype=object),
+            "hazard": out.hazard,
+            "dead": out.dead,
+            "missing": out.missing,
+            "outcome_cause": out.cause,
+            "fatal_event": out.event,
+            "destination_zone": dest,
+            "launch_site": np.array([templates[i].launch for i in tid], dtype=object),
+            "landing_site": np.array([templates[i].landing for i in tid], dtype=object),
+            "route_km": np.round(geom.length_km, 3),
+            "speed_kn": np.round(state["speed"], 3),
+            "hs_m": state["hs_voy"],
+            "landing_zone": landing,
+            "landed": np.where(to_europe, survivors, 0).astype(np.int64),
+            "returned": np.where(back, survivors, 0).astype(np.int64),
+            "unobserved": np.where(out.outcome == "unknown", survivors, 0).astype(np.int64),
+        }
+    )
+    for c in ("voyage_id", "corridor_id", "outcome_cause", "fatal_event", "destination_zone", "launch_site", "landing_site", "landing_zone"):
+        truth[c] = truth[c].astype("str")
+
+    # incidents
+    raw = state["inc_raw"]
+    inc = pd.DataFrame(
+        {
+            "incident_id": [f"I{i + 1:06d}" for i in range(len(raw))],
+            "timestamp": utc_times(raw["t_ns"].to_numpy(dtype=np.int64)),
+            "lat": np.round(raw["lat"].to_numpy(dtype=np.float64), 6),
+            "lon": np.round(raw["lon"].to_numpy(dtype=np.float64), 6),
+            "incident_type": raw["incident_type"].to_numpy(),
+            "dead": raw["dead"].to_numpy(dtype=np.int64),
+            "missing": raw["missing"].to_numpy(dtype=np.int64),
+            "survivors": raw["survivors"].to_numpy(dtype=np.int64),
+            "route": ROUTE,
+            "source": SOURCE,
+            "date_precision": "day",
+            "location_precision_km": 1.0,
+            "record_type": "incident",
+            "cause": raw["cause"].replace("", pd.NA).to_numpy(dtype=object),
+            "voyage_id": voyage_id[raw["vi"].to_numpy(dtype=np.int64)] if len(raw) else np.zeros(0, dtype=object),
+        }
+    )
+    for c in ("incident_id", "route", "source", "record_type", "voyage_id"):
+        inc[c] = inc[c].astype("str")
+    inc["cause"] = inc["cause"].astype("str")
+    inc, _ = validate_incidents(inc)
+    inc["date_precision"] = pd.Categorical(inc["date_precision"], categories=["day", "month", "year"])
+    assert set(inc["incident_type"].astype(str)) <= set(INCIDENT_TYPES)
+
+    # positions
+    positions = _positions_frame(cfg, state, vessel_id, boats)
+
+    # weather and assets tables
+    dates = state["dates"]
+    regions = state["regions"]
+    nd = len(dates)
+    weather = pd.DataFrame(
+        {
+            "date": np.repeat(dates.tz_localize("UTC"), len(regions)),
+            "region": np.tile(np.asarray(regions, dtype=object), nd),
+            "wind_kn": state["wind"][:nd].ravel(),
+            "hs_m": state["hs"][:nd].ravel(),
+        }
+    )
+    weather["region"] = weather["region"].astype("str")
+    assets = pd.DataFrame(
+        {
+            "vessel_id": [a.vessel_id for a in cfg.assets],
+            "name": [a.name for a in cfg.assets],
+            "asset_type": [a.asset_type for a in cfg.assets],
+            "operator_country": [a.operator_country for a in cfg.assets],
+            "base": [a.base for a in cfg.assets],
+            "speed_kn": np.array([a.speed_kn for a in cfg.assets], dtype=np.float64),
+            "length_m": np.array([a.length_m for a in cfg.assets], dtype=np.float64),
+        },
+    )
+    for c in ("vessel_id", "name", "asset_type", "operator_country", "base"):
+        assets[c] = assets[c].astype("str")
+    departures = state["departures"]
+    departures["zone_id"] = departures["zone_id"].astype("str")
+    return Scenario(
+        positions=positions,
+        voyages=voyages,
+        incidents=inc,
+        weather=weather,
+        departures=departures,
+        assets=assets,
+        truth=truth,
+        config=cfg,
+        seed=seed,
+        zones=zones(),
+    )
+
+
+_POS_COLUMNS = ["vessel_id", "timestamp", "lat", "lon", "sog_kn", "cog_deg", "vessel_type", "length_m", "name", "source"]
+_VESSEL_TYPES = [*BOAT_TYPES, "patrol_vessel", "sar_vessel"]
+
+
+def _positions_frame(cfg: ScenarioConfig, state: dict, vessel_id: NDArray[np.object_], boats: pd.DataFrame) -> pd.DataFrame:
+    parts_id: list[NDArray] = []
+    parts: dict[str, list[NDArray]] = {k: [] for k in ("t_ns", "lat", "lon", "sog_kn", "cog_deg")}
+    vtype: list[NDArray] = []
+    length: list[NDArray] = []
+    btype = boats["boat_type"].to_numpy()
+    len_by = {b.boat_type: b.length_m for b in cfg.boats}
+    b_len = np.array([len_by[b] for b in btype], dtype=np.float64) if len(btype) else np.zeros(0)
+    b_code = np.array([_VESSEL_TYPES.index(b) for b in btype], dtype=np.int8) if len(btype) else np.zeros(0, np.int8)
+    for cols in state["pos_chunks"]:
+        v = cols["voyage"]
+        parts_id.append(v)
+        for k in parts:
+            parts[k].append(cols[k])
+        vtype.append(b_code[v])
+        length.append(b_len[v])
+    n_boat_ids = len(vessel_id)
+    all_ids = list(vessel_id)
+    for j, (a, cols) in enumerate(sorted(state["asset_chunks"], key=lambda ac: ac[0].vessel_id)):
+        m = len(cols["t_ns"])
+        parts_id.append(np.full(m, n_boat_ids + j, dtype=np.int64))
+        for k in parts:
+            parts[k].append(cols[k])
+        vtype.append(np.full(m, _VESSEL_TYPES.index(a.asset_type), dtype=np.int8))
+        length.append(np.full(m, a.length_m))
+        all_ids.append(a.vessel_id)
+    asset_names = [a.name for a, _ in sorted(state["asset_chunks"], key=lambda ac: ac[0].vessel_id)]
+    if parts_id:
+        code = np.concatenate(parts_id)
+        data = {k: np.concatenate(v) for k, v in parts.items()}
+        vt = np.concatenate(vtype)
+        ln = np.concatenate(length)
+    else:
+        code = np.zeros(0, dtype=np.int64)
+        data = {k: np.zeros(0) for k in parts}
+        data["t_ns"] = np.zeros(0, dtype=np.int64)
+        vt = np.zeros(0, dtype=np.int8)
+        ln = np.zeros(0)
+    ids = np.asarray(all_ids, dtype=object)
+    # order by (vessel_id, timestamp): boat ids sort before asset ids ('B' < 'P' < 'S'); assets sorted above
+    order = np.lexsort((data["t_ns"], code))
+    if not (np.diff(code) >= 0).all() or not _sorted_within(code, data["t_ns"]):
+        code = code[order]
+        data = {k: v[order] for k, v in data.items()}
+        vt, ln = vt[order], ln[order]
+    id_cat = pd.Categorical.from_codes(code, categories=pd.Index(ids, dtype="object")) if len(ids) else pd.Categorical([])
+    name_code = np.where(code >= n_boat_ids, code - n_boat_ids, -1)
+    cog = np.round(data["cog_deg"], 1) % 360.0
+    df = pd.DataFrame(
+        {
+            "vessel_id": pd.Series(id_cat).astype("str"),
+            "timestamp": utc_times(data["t_ns"]),
+            "lat": np.round(data["lat"], 6),
+            "lon": np.round(data["lon"], 6),
+            "sog_kn": np.round(data["sog_kn"], 1),
+            "cog_deg": cog,
+            "vessel_type": pd.Categorical.from_codes(vt, categories=_VESSEL_TYPES),
+            "length_m": ln,
+            "name": pd.Categorical.from_codes(name_code, categories=pd.Index(asset_names, dtype="object").unique()),
+            "source": pd.Categorical.from_codes(np.zeros(len(code), dtype=np.int8), categories=[SOURCE]),
+        }
+    )
+    return df[_POS_COLUMNS]
+
+
+def _sorted_within(code: NDArray[np.int64], t: NDArray[np.int64]) -> bool:
+    if len(code) < 2:
+        return True
+    same = code[1:] == code[:-1]
+    return bool((t[1:][same] > t[:-1][same]).all())

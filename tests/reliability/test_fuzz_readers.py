@@ -1,0 +1,313 @@
+"""Fuzzing of every reader: hostile files give a clear MedroutesError or a valid result.
+
+Every public ``read_*`` function of :mod:`medroutes.io` is fed random bytes,
+and valid files of every format (its own and the others') after random
+mutations: truncation, inserted bytes, hostile cell values (CSV injection,
+1e308, NaN, inf, -0, dates in 1900, 2100 and 9999), other encodings, other
+delimiters and line ends, compression. The outcome must be one of
+
+- a :class:`medroutes.MedroutesError` with a short, non-empty message;
+- a table that passes the data-model validator unchanged, whose quality report
+  adds up (``n_in == n_out + n_dropped``), and in which a hostile text value
+  either comes back verbatim or its row is counted as dropped;
+
+never another exception, a hang (per-example time limit), or a warning other
+than :class:`~medroutes.errors.DataQualityWarning`.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import importlib
+import inspect
+import pkgutil
+import tempfile
+import zipfile
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from _formats import HOSTILE_VALUES, INJECTION_TEXT, Template, parse_csv, set_field, templates, write_csv
+from _relutil import recorded_warnings, time_limit
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from medroutes.errors import DataQualityWarning, MedroutesError
+from medroutes.schema import validate_incidents, validate_positions
+
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "fuzz_corpus"
+TIME_LIMIT_S = 30.0
+
+
+def _discover_readers() -> dict[str, object]:
+    """Every public ``read_*`` callable of medroutes.io and its sub-modules."""
+    try:
+        pkg = importlib.import_module("medroutes.io")
+    except ImportError:
+        return {}
+    found: dict[str, object] = {}
+    mods = [pkg]
+    for info in pkgutil.iter_modules(pkg.__path__):
+        if not info.name.startswith("_"):
+            mods.append(importlib.import_module(f"medroutes.io.{info.name}"))
+    for mod in mods:
+        for name in getattr(mod, "__all__", ()):
+            fn = getattr(mod, name, None)
+            if name.startswith("read_") and callable(fn) and fn not in found.values():
+                found.setdefault(name, fn)
+    return found
+
+
+READERS = _discover_readers()
+pytestmark = pytest.mark.skipif(not READERS, reason="medroutes.io has no readers yet")
+
+
+def _accepts(fn, name: str) -> bool:
+    return name in inspect.signature(fn).parameters
+
+
+def _write(folder: Path, data: bytes, suffix: str, compression: str | None = None) -> Path:
+    if compression == ".gz":
+        p = folder / f"input{suffix}.gz"
+        p.write_bytes(gzip.compress(data))
+    elif compression == ".bz2":
+        p = folder / f"input{suffix}.bz2"
+        p.write_bytes(bz2.compress(data))
+    elif compression == ".zip":
+        p = folder / f"input{suffix}.zip"
+        with zipfile.ZipFile(p, "w") as zf:
+            zf.writestr(f"input{suffix}", data)
+    else:
+        p = folder / f"input{suffix}"
+        p.write_bytes(data)
+    return p
+
+
+def _table_of(df: pd.DataFrame) -> str | None:
+    if {"incident_id", "incident_type"} <= set(df.columns):
+        return "incidents"
+    if {"vessel_id", "timestamp", "lat", "lon"} <= set(df.columns):
+        return "positions"
+    return None
+
+
+def check_outcome(reader, path: Path, *, on_invalid: str = "drop", hostile_text: str | None = None):
+    """Call ``reader(path)`` and check that the outcome is a clean error or a valid table."""
+    kwargs = {"on_invalid": on_invalid} if _accepts(reader, "on_invalid") else {}
+    name = getattr(reader, "__name__", "reader")
+    with time_limit(TIME_LIMIT_S, f"{name}({path.name})"), recorded_warnings() as rec:
+        try:
+            out = reader(path, **kwargs)
+        except MedroutesError as exc:
+            msg = str(exc)
+            assert msg.strip(), f"{name}: {type(exc).__name__} with an empty message"
+            assert len(msg) < 5_000, f"{name}: message of {len(msg):,} characters (a whole file dumped?)"
+            return exc
+    stray = [w for w in rec if not issubclass(w.category, DataQualityWarning)]
+    assert not stray, f"{name} leaked warnings: {[f'{w.category.__name__}: {w.message}' for w in stray]}"
+    if isinstance(out, tuple):
+        out = out[0]
+    assert isinstance(out, pd.DataFrame), f"{name} returned {type(out).__name__}"
+    report = out.attrs.get("quality_report")
+    assert report is not None, f"{name}: no quality report in df.attrs"
+    assert report.n_out == len(out), (report.n_out, len(out))
+    assert report.n_in == report.n_out + sum(p.n_rows for p in report.problems)
+    table = _table_of(out)
+    if table == "positions" and len(out):
+        again, rep = validate_positions(out, on_invalid="raise")
+        assert rep.n_dropped == 0 and len(again) == len(out)
+        assert str(out["timestamp"].dtype) == "datetime64[ns, UTC]"
+    elif table == "incidents" and len(out):
+        again, rep = validate_incidents(out, on_invalid="raise")
+        assert rep.n_dropped == 0 and len(again) == len(out)
+    if hostile_text is not None and report.n_dropped == 0:
+        text_cols = [c for c in out.columns if out[c].dtype == object or pd.api.types.is_string_dtype(out[c])]
+        values = {v for c in text_cols for v in out[c].dropna().tolist()}
+        assert hostile_text in values or any(hostile_text in str(v) for v in values), (
+            f"{name}: the text {hostile_text!r} neither came back verbatim nor was its row counted"
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- #
+# strategies
+# --------------------------------------------------------------------------- #
+
+_TEXT_MUTATIONS = ("field", "truncate", "insert", "encoding", "delimiter", "newline", "header", "columns", "empty")
+
+
+@st.composite
+def mutated_files(draw: st.DrawFn) -> tuple[Template, bytes, str, str | None, str | None]:
+    """(template, mutated bytes, suffix, compression, hostile text kept verbatim or None)."""
+    tpl = draw(st.sampled_from(list(templates().values())))
+    data = tpl.data
+    hostile: str | None = None
+    n_mut = draw(st.integers(1, 3))
+    for _ in range(n_mut):
+        kind = draw(st.sampled_from(_TEXT_MUTATIONS if tpl.text else ("truncate", "insert", "flip")))
+        if kind == "truncate":
+            data = data[: draw(st.integers(0, max(len(data) - 1, 0)))]
+        elif kind == "insert":
+            at = draw(st.integers(0, len(data)))
+            data = data[:at] + draw(st.binary(min_size=1, max_size=16)) + data[at:]
+        elif kind == "flip":
+            if data:
+                at = draw(st.integers(0, len(data) - 1))
+                data = data[:at] + bytes([data[at] ^ draw(st.integers(1, 255))]) + data[at + 1 :]
+        else:
+            try:
+                rows = parse_csv(data) if tpl.name != "nmea" else None
+            except Exception:  # an earlier mutation made it unparseable: mutate bytes only
+                rows = None
+            if tpl.name == "nmea":
+                text = data.decode("utf-8", errors="replace")
+                if kind == "field":
+                    lines = text.splitlines()
+                    i = draw(st.integers(0, max(len(lines) - 1, 0)))
+                    if lines:
+                        lines[i] = draw(st.sampled_from(HOSTILE_VALUES)) + " " + lines[i].split(" ", 1)[-1]
+                    text = "\n".join(lines) + "\n"
+                elif kind == "newline":
+                    text = text.replace("\n", draw(st.sampled_from(["\r\n", "\r"])))
+                data = text.encode("utf-8", errors="replace")
+                continue
+            if rows is None or len(rows) < 2:
+                continue
+            if kind == "field":
+                value = draw(st.sampled_from(HOSTILE_VALUES))
+                col = draw(st.integers(0, len(rows[0]) - 1))
+                data = set_field(data, draw(st.integers(0, 50)), col, value)
+                if value in INJECTION_TEXT and tpl.text_column and rows[0][col] == tpl.text_column and n_mut == 1:
+                    hostile = value
+            elif kind == "encoding":
+                enc = draw(st.sampled_from(["latin-1", "utf-16", "utf-8-sig", "cp1252-e"]))
+                text = write_csv(rows).decode("utf-8")
+                if enc == "cp1252-e":
+                    data = set_field(data, 0, tpl.text_column or 0, "Café Ñandú").decode().encode("cp1252")
+                else:
+                    data = text.replace("ALFA", "ÀLFA").encode(enc)
+            elif kind == "delimiter":
+                data = write_csv(rows, sep=draw(st.sampled_from([";", "\t", "|"])))
+            elif kind == "newline":
+                data = write_csv(rows, newline=draw(st.sampled_from(["\r\n", "\r"])))
+            elif kind == "header":
+                choice = draw(st.sampled_from(["drop", "duplicate", "upper"]))
+                if choice == "drop":
+                    rows = rows[1:]
+                elif choice == "duplicate":
+                    rows = [rows[0], *rows[1:2], rows[0], *rows[2:]]
+                else:
+                    rows = [[h.upper() for h in rows[0]], *rows[1:]]
+                data = write_csv(rows)
+            elif kind == "columns":
+                i = draw(st.integers(1, len(rows) - 1))
+                rows[i] = rows[i][: draw(st.integers(0, len(rows[i])))] if draw(st.booleans()) else [*rows[i], "x", "y"]
+                data = write_csv(rows)
+            elif kind == "empty":
+                data = write_csv(rows[:1])
+    compression = draw(st.sampled_from([None, None, None, ".gz", ".zip", ".bz2"]))
+    return tpl, data, tpl.suffix, compression, hostile
+
+
+SUFFIXES = [".csv", ".txt", ".nmea", ".parquet", ".gpkg", ".geoparquet", ".csv.gz", ".zip", ".json", ""]
+_fuzz = settings(max_examples=40, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+@_fuzz
+@given(data=st.binary(min_size=1, max_size=3000), suffix=st.sampled_from(SUFFIXES))
+def test_random_bytes(reader_name, data, suffix):
+    with tempfile.TemporaryDirectory() as d:
+        check_outcome(READERS[reader_name], _write(Path(d), data, suffix))
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+@_fuzz
+@given(case=mutated_files(), on_invalid=st.sampled_from(["drop", "drop", "raise"]))
+def test_mutated_valid_files(reader_name, case, on_invalid):
+    tpl, data, suffix, compression, hostile = case
+    if not data:
+        data = b"\n"
+    with tempfile.TemporaryDirectory() as d:
+        check_outcome(
+            READERS[reader_name],
+            _write(Path(d), data, suffix, compression),
+            on_invalid=on_invalid,
+            hostile_text=hostile if on_invalid == "drop" else None,
+        )
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+@pytest.mark.parametrize("template", sorted(templates()))
+def test_every_reader_on_every_template(reader_name, template, tmp_path):
+    """Each reader gives a valid result on its own format and a clean error on the others."""
+    tpl = templates()[template]
+    check_outcome(READERS[reader_name], _write(tmp_path, tpl.data, tpl.suffix))
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+@pytest.mark.parametrize("value", HOSTILE_VALUES)
+def test_hostile_value_in_every_cell_of_its_format(reader_name, value, tmp_path):
+    """One hostile value in each column of each CSV template, one file per column."""
+    reader = READERS[reader_name]
+    for tpl in templates().values():
+        if not tpl.text or tpl.name == "nmea":
+            continue
+        header = parse_csv(tpl.data)[0]
+        for col in header:
+            f = tmp_path / f"{tpl.name}-{header.index(col)}{tpl.suffix}"
+            f.write_bytes(set_field(tpl.data, 0, col, value))
+            hostile = value if (value in INJECTION_TEXT and col == tpl.text_column) else None
+            check_outcome(reader, f, hostile_text=hostile)
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+def test_missing_and_empty_inputs(reader_name, tmp_path):
+    reader = READERS[reader_name]
+    with pytest.raises((FileNotFoundError, MedroutesError)):
+        reader(tmp_path / "absent.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    assert isinstance(check_outcome(reader, tmp_path / "empty.csv"), MedroutesError)
+    for name, data in (("blank.csv", b"\n\n"), ("bom.csv", b"\xef\xbb\xbf"), ("spaces.csv", b"   \n")):
+        (tmp_path / name).write_bytes(data)
+        out = check_outcome(reader, tmp_path / name)  # an error, or an empty table with its report
+        assert isinstance(out, MedroutesError) or len(out) == 0
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(MedroutesError):
+        reader(tmp_path / "folder.csv")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+def test_a_50_mb_line(reader_name, tmp_path):
+    """An oversized cell (50 MB on one line) is read or refused within the time limit."""
+    tpl = templates()["tidy_positions"] if "incident" not in reader_name else templates()["tidy_incidents"]
+    if reader_name in ("read_dma", "read_marinecadastre", "read_iom"):
+        tpl = templates()[{"read_dma": "dma", "read_marinecadastre": "marinecadastre", "read_iom": "iom"}[reader_name]]
+    f = tmp_path / f"big{tpl.suffix}"
+    f.write_bytes(set_field(tpl.data, 0, tpl.text_column or 0, "A" * 50_000_000))
+    check_outcome(READERS[reader_name], f)
+    g = tmp_path / "bigline.nmea"
+    g.write_bytes(b"2024-08-01T00:00:00Z !AIVDO," + b"1" * 50_000_000 + b"\n")
+    check_outcome(READERS[reader_name], g)
+
+
+def _corpus_files() -> list[Path]:
+    return sorted(p for p in CORPUS.glob("*") if p.is_file() and p.name != "README.md")
+
+
+@pytest.mark.parametrize("reader_name", sorted(READERS))
+def test_fuzz_corpus_regressions(reader_name, tmp_path):
+    """Inputs that once crashed a reader (kept in tests/data/fuzz_corpus) are handled cleanly."""
+    files = _corpus_files()
+    if not files:
+        pytest.skip("no corpus files yet")
+    for p in files:
+        # the corpus keeps the suffix the crash was found with
+        check_outcome(READERS[reader_name], p)
+
+
+def test_reader_discovery_finds_the_stage_readers():
+    for name in ("read_dma", "read_marinecadastre", "read_nmea"):
+        assert name in READERS, sorted(READERS)
