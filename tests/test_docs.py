@@ -31,7 +31,20 @@ import medroutes.errors
 REPO = Path(__file__).resolve().parents[1]
 DOCS = REPO / "docs"
 NOTEBOOKS = REPO / "notebooks"
-MODULES = ("io", "schema", "geo", "synthetic", "tracks", "graph", "risk", "plot", "report", "errors", "options", "cli")
+MODULES = (
+    "io",
+    "schema",
+    "geo",
+    "synthetic",
+    "tracks",
+    "graph",
+    "risk",
+    "plot",
+    "report",
+    "errors",
+    "options",
+    "cli",
+)
 
 FENCE = re.compile(r"^```(?P<lang>[\w-]*)[^\n]*\n(?P<body>.*?)^```[ \t]*$", re.MULTILINE | re.DOTALL)
 
@@ -71,7 +84,9 @@ def _nav_paths() -> list[str]:
 def test_data_model_page_is_generated_from_schema():
     gen = _load_tool("gen_glossary")
     committed = (DOCS / "explanation" / "data-model.md").read_text(encoding="utf-8")
-    assert committed == gen.render(), "docs/explanation/data-model.md is stale: run python tools/gen_glossary.py"
+    assert committed == gen.render(), (
+        "docs/explanation/data-model.md is stale: run python tools/gen_glossary.py"
+    )
 
 
 def test_data_model_page_lists_every_column_with_its_unit():
@@ -87,8 +102,14 @@ def test_data_model_page_lists_every_column_with_its_unit():
 
 
 def test_getting_started_has_the_readme_commands_verbatim():
-    readme = [b.strip() for lang, b in _fences((REPO / "README.md").read_text(encoding="utf-8")) if lang == "bash"]
-    page = [b.strip() for lang, b in _fences((DOCS / "getting-started.md").read_text(encoding="utf-8")) if lang == "bash"]
+    readme = [
+        b.strip() for lang, b in _fences((REPO / "README.md").read_text(encoding="utf-8")) if lang == "bash"
+    ]
+    page = [
+        b.strip()
+        for lang, b in _fences((DOCS / "getting-started.md").read_text(encoding="utf-8"))
+        if lang == "bash"
+    ]
     assert len(readme) == 2
     assert page[:2] == readme
 
@@ -96,7 +117,9 @@ def test_getting_started_has_the_readme_commands_verbatim():
 def test_every_error_and_warning_class_is_explained():
     page = (DOCS / "explanation" / "reliability.md").read_text(encoding="utf-8")
     for name in medroutes.errors.__all__:
-        assert re.search(rf"^\| `{name}` \|", page, re.MULTILINE), f"{name} has no row on the reliability page"
+        assert re.search(rf"^\| `{name}` \|", page, re.MULTILINE), (
+            f"{name} has no row on the reliability page"
+        )
 
 
 def test_one_reference_page_per_module_and_all_in_nav():
@@ -132,7 +155,14 @@ def test_data_credits_carry_the_required_attributions():
 
 def test_responsible_use_page_states_the_legal_frame():
     page = (DOCS / "explanation" / "responsible-use.md").read_text(encoding="utf-8")
-    for phrase in ("non-refoulement", "UNCLOS art. 98", "SOLAS", "SAR Convention", "never people", "Insufficient data"):
+    for phrase in (
+        "non-refoulement",
+        "UNCLOS art. 98",
+        "SOLAS",
+        "SAR Convention",
+        "never people",
+        "Insufficient data",
+    ):
         assert phrase in page
 
 
@@ -143,7 +173,11 @@ def test_responsible_use_page_states_the_legal_frame():
 
 def _example_pages() -> list[Path]:
     pages = sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.parts)
-    return [p for p in pages if any(lang in ("python", "py") for lang, _ in _fences(p.read_text(encoding="utf-8")))]
+    return [
+        p
+        for p in pages
+        if any(lang in ("python", "py") for lang, _ in _fences(p.read_text(encoding="utf-8")))
+    ]
 
 
 @pytest.mark.parametrize("page", _example_pages(), ids=lambda p: str(p.relative_to(DOCS)))
@@ -163,11 +197,13 @@ def test_code_examples_run_and_print_what_the_page_says(page, monkeypatch, tmp_p
         with contextlib.redirect_stdout(out), warnings.catch_warnings():
             # examples may show a DataQualityWarning on purpose; the page explains it
             warnings.simplefilter("ignore", medroutes.errors.DataQualityWarning)
-            exec(compile(body, f"{page.name}[{i}]", "exec"), ns)  # noqa: S102
+            exec(compile(body, f"{page.name}[{i}]", "exec"), ns)
         printed = out.getvalue().strip()
         nxt = blocks[i + 1] if i + 1 < len(blocks) else None
         if printed and nxt is not None and nxt[0] == "text":
-            assert printed == nxt[1].strip(), f"{page.name}: block {i} prints something else than the page shows"
+            assert printed == nxt[1].strip(), (
+                f"{page.name}: block {i} prints something else than the page shows"
+            )
     assert set(os.listdir(REPO)) == before, "a documentation example wrote into the repository"
 
 
@@ -181,7 +217,17 @@ def test_site_builds_strict_with_key_pages(tmp_path):
     site = tmp_path / "site"
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg")
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(REPO / "mkdocs.yml"), "-d", str(site)],
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--strict",
+            "-f",
+            str(REPO / "mkdocs.yml"),
+            "-d",
+            str(site),
+        ],
         cwd=REPO,
         env=env,
         capture_output=True,

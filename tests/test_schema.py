@@ -21,7 +21,12 @@ from medroutes.schema import (
 def _positions(**overrides):
     base = {
         "vessel_id": [2, 1, 1, 1],
-        "timestamp": ["2026-04-26T00:10:00Z", "2026-04-26T00:00:00Z", "2026-04-26T00:20:00Z", "2026-04-26T00:10:00Z"],
+        "timestamp": [
+            "2026-04-26T00:10:00Z",
+            "2026-04-26T00:00:00Z",
+            "2026-04-26T00:20:00Z",
+            "2026-04-26T00:10:00Z",
+        ],
         "lat": [35.0, 34.0, 34.2, 34.1],
         "lon": [12.0, 12.0, 12.0, 12.0],
         "sog_kn": [5.0, 6.0, 6.0, 6.0],
@@ -83,7 +88,13 @@ def test_drop_counts_each_row_once_and_warns_once():
     # row 1: bad lat and bad sog (counted under lat only); row 3 exact duplicate of row 2
     df = _positions(
         vessel_id=[1, 1, 2, 2, 2],
-        timestamp=["2026-04-26T00:00:00Z", "2026-04-26T00:10:00Z", "2026-04-26T00:00:00Z", "2026-04-26T00:00:00Z", "2026-04-26T00:00:00Z"],
+        timestamp=[
+            "2026-04-26T00:00:00Z",
+            "2026-04-26T00:10:00Z",
+            "2026-04-26T00:00:00Z",
+            "2026-04-26T00:00:00Z",
+            "2026-04-26T00:00:00Z",
+        ],
         lat=[34.0, 91.0, 35.0, 35.0, 35.5],
         lon=[12.0] * 5,
         sog_kn=[5.0, -3.0, 5.0, 5.0, 5.0],
@@ -101,7 +112,12 @@ def test_drop_counts_each_row_once_and_warns_once():
 
 
 def test_conflicting_duplicate_is_not_reported_for_exact_copies():
-    df = _positions(vessel_id=[1, 1, 1, 1], timestamp=["2026-04-26T00:00:00Z"] * 2 + ["2026-04-26T01:00:00Z"] * 2, lat=[34.0, 34.0, 34.5, 34.6], sog_kn=[5.0] * 4)
+    df = _positions(
+        vessel_id=[1, 1, 1, 1],
+        timestamp=["2026-04-26T00:00:00Z"] * 2 + ["2026-04-26T01:00:00Z"] * 2,
+        lat=[34.0, 34.0, 34.5, 34.6],
+        sog_kn=[5.0] * 4,
+    )
     with pytest.raises(SchemaError) as exc:
         validate_positions(df)
     msg = str(exc.value)
@@ -135,7 +151,14 @@ def test_duplicates_match_plain_pandas_on_random_data():
 
 def test_impossible_speed_flags_an_isolated_jump():
     t = pd.date_range("2026-04-26", periods=5, freq="10min", tz="UTC")
-    df = _positions(vessel_id=[1] * 5, timestamp=t, lat=[34.0, 34.01, 36.0, 34.03, 34.04], lon=[12.0] * 5, sog_kn=[3.0] * 5, cog_deg=[0.0] * 5)
+    df = _positions(
+        vessel_id=[1] * 5,
+        timestamp=t,
+        lat=[34.0, 34.01, 36.0, 34.03, 34.04],
+        lon=[12.0] * 5,
+        sog_kn=[3.0] * 5,
+        cog_deg=[0.0] * 5,
+    )
     with pytest.warns(DataQualityWarning):
         out, rep = validate_positions(df, on_invalid="drop", max_speed_kn=40)
     assert [p.check for p in rep.problems] == ["impossible_speed"]
@@ -157,7 +180,9 @@ def test_missing_columns_are_named():
 
 def test_text_in_a_numeric_column_names_column_and_values():
     df = _positions(sog_kn=["5", "fast", "6", ""])
-    with pytest.raises(SchemaError, match=r"column 'sog_kn': 1 of 4 rows are not numbers \(first values \['fast'\]"):
+    with pytest.raises(
+        SchemaError, match=r"column 'sog_kn': 1 of 4 rows are not numbers \(first values \['fast'\]"
+    ):
         validate_positions(df)
 
 
@@ -192,7 +217,14 @@ def test_on_invalid_must_be_known():
 
 
 def test_timestamps_with_offsets_and_utc_words_are_converted():
-    s = pd.Series(["2026-04-26T02:00:00+02:00", "2026-04-26T00:00:00Z", "2026-04-26 00:00:00 UTC", "2026-04-25T19:00:00-0500"])
+    s = pd.Series(
+        [
+            "2026-04-26T02:00:00+02:00",
+            "2026-04-26T00:00:00Z",
+            "2026-04-26 00:00:00 UTC",
+            "2026-04-25T19:00:00-0500",
+        ]
+    )
     out = parse_timestamps(s)
     assert str(out.dtype) == "datetime64[ns, UTC]"
     assert (out == pd.Timestamp("2026-04-26T00:00:00Z")).all()
@@ -225,10 +257,18 @@ def test_epoch_numbers_are_not_guessed():
 
 
 def test_out_of_range_years_become_nat_and_are_counted():
-    df = _positions(timestamp=["9999-12-31T23:59:59Z", "2026-04-26T00:00:00Z", "2026-04-26T00:20:00Z", "2026-04-26T00:10:00Z"])
+    df = _positions(
+        timestamp=[
+            "9999-12-31T23:59:59Z",
+            "2026-04-26T00:00:00Z",
+            "2026-04-26T00:20:00Z",
+            "2026-04-26T00:10:00Z",
+        ]
+    )
     with pytest.warns(DataQualityWarning):
         out, rep = validate_positions(df, on_invalid="drop")
     assert rep.problems[0].check == "bad_timestamp" and rep.problems[0].n_rows == 1
+    assert out["timestamp"].dt.year.eq(2026).all()
 
 
 # --------------------------------------------------------------------------- #
@@ -252,13 +292,22 @@ def test_negative_and_fractional_counts_are_rejected():
         validate_incidents(_incidents(missing=[2.5, None, 0]))
 
 
+def test_absurd_counts_are_an_error_not_a_crash():
+    with pytest.raises(SchemaError, match=r"column 'dead': 1 of 3 rows are too large to be counts"):
+        validate_incidents(_incidents(dead=[3, 1e308, 0]))
+
+
 def test_unknown_incident_type_lists_the_allowed_values():
-    with pytest.raises(SchemaError, match="column 'incident_type': 1 of 3 rows have an incident_type not in shipwreck"):
+    with pytest.raises(
+        SchemaError, match="column 'incident_type': 1 of 3 rows have an incident_type not in shipwreck"
+    ):
         validate_incidents(_incidents(incident_type=["shipwreck", "pushback", "rescue"]))
 
 
 def test_duplicate_id_does_not_drop_a_valid_row_whose_twin_was_invalid():
-    df = _incidents(incident_id=["a", "a", "c"], timestamp=["not a date", "2026-04-21T00:00:00Z", "2026-04-22T00:00:00Z"])
+    df = _incidents(
+        incident_id=["a", "a", "c"], timestamp=["not a date", "2026-04-21T00:00:00Z", "2026-04-22T00:00:00Z"]
+    )
     with pytest.warns(DataQualityWarning, match="dropped 1 of 3"):
         out, rep = validate_incidents(df, on_invalid="drop")
     assert out["incident_id"].tolist() == ["a", "c"]
@@ -291,7 +340,9 @@ def test_zone_without_crs_is_an_error():
     import geopandas as gpd
     from shapely.geometry import box
 
-    z = gpd.GeoDataFrame({"zone_id": ["a"], "name": ["A"], "kind": ["sar"], "country": ["X"]}, geometry=[box(0, 0, 1, 1)])
+    z = gpd.GeoDataFrame(
+        {"zone_id": ["a"], "name": ["A"], "kind": ["sar"], "country": ["X"]}, geometry=[box(0, 0, 1, 1)]
+    )
     with pytest.raises(SchemaError, match="has no CRS"):
         validate_zones(z)
 

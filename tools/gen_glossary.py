@@ -54,7 +54,10 @@ TERMS: tuple[tuple[str, str], ...] = (
         "route graph",
         "A directed multigraph whose nodes are H3 hexagonal cells plus departure and arrival zones, and whose edges count the voyages that moved between them.",
     ),
-    ("corridor", "A family of voyages that follow similar paths, found by clustering voyages (`CorridorClustering`)."),
+    (
+        "corridor",
+        "A family of voyages that follow similar paths, found by clustering voyages (`CorridorClustering`).",
+    ),
     (
         "threat, vulnerability, impact",
         "The three components of risk in the CIRAM tradition, here read from the point of view of the people at sea: how many cross, how exposed they are, and what is lost when things go wrong. See the risk methodology page.",
@@ -176,7 +179,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.check:
         current = PAGE.read_text(encoding="utf-8") if PAGE.exists() else ""
         if current != text:
-            print(f"{PAGE.relative_to(REPO)} is out of date: run python tools/gen_glossary.py", file=sys.stderr)
+            print(
+                f"{PAGE.relative_to(REPO)} is out of date: run python tools/gen_glossary.py", file=sys.stderr
+            )
             return 1
         return 0
     PAGE.write_text(text, encoding="utf-8")

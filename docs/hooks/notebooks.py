@@ -19,7 +19,7 @@ NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
 
 
 @event_priority(100)  # before mkdocs-jupyter's on_files, which turns .ipynb files into pages
-def on_files(files: Files, config) -> Files:  # noqa: ANN001 - mkdocs passes MkDocsConfig
+def on_files(files: Files, config) -> Files:
     """Add ``notebooks/NN-*.ipynb`` as ``tutorials/NN-*.ipynb``."""
     for path in sorted(NOTEBOOK_DIR.glob("[0-9][0-9]-*.ipynb")):
         uri = f"tutorials/{path.name}"

@@ -60,7 +60,9 @@ def check_output_path(path: PathLike, *, inputs: Iterable[PathLike | None] = ())
         if src is None:
             continue
         if _same_file(target, Path(src)):
-            raise OutputError(f"refusing to overwrite the input file {str(src)!r}; choose another output path")
+            raise OutputError(
+                f"refusing to overwrite the input file {str(src)!r}; choose another output path"
+            )
     if target.is_dir():
         raise OutputError(f"output path {str(target)!r} is a directory; give a file name")
     parent = target.parent if str(target.parent) else Path(".")

@@ -37,27 +37,27 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
-    "Column",
-    "POSITIONS",
-    "INCIDENTS",
-    "ZONES",
-    "VOYAGES",
-    "SCENARIO_VOYAGES",
-    "INCIDENT_TYPES",
-    "ZONE_KINDS",
-    "OUTCOMES",
     "BOAT_TYPES",
+    "DATE_PRECISIONS",
+    "INCIDENTS",
+    "INCIDENT_TYPES",
+    "MED_BBOX",
+    "OUTCOMES",
+    "POSITIONS",
+    "SCENARIO_VOYAGES",
     "TABLES",
-    "QualityReport",
+    "VOYAGES",
+    "ZONES",
+    "ZONE_KINDS",
+    "Column",
     "Problem",
-    "validate_positions",
-    "validate_incidents",
-    "validate_zones",
+    "QualityReport",
     "format_problems",
     "parse_timestamps",
     "swapped_coordinates_note",
-    "MED_BBOX",
-    "DATE_PRECISIONS",
+    "validate_incidents",
+    "validate_positions",
+    "validate_zones",
     "warn_dropped",
 ]
 
@@ -124,7 +124,13 @@ POSITIONS: tuple[Column, ...] = (
     Column("lat", "float", "degrees north (WGS84)", True, "Latitude, -90 to 90."),
     Column("lon", "float", "degrees east (WGS84)", True, "Longitude, -180 to 180."),
     Column("sog_kn", "float", "knots", True, "Speed over ground; NaN when not available."),
-    Column("cog_deg", "float", "degrees from true north", True, "Course over ground, 0 to <360; NaN when not available."),
+    Column(
+        "cog_deg",
+        "float",
+        "degrees from true north",
+        True,
+        "Course over ground, 0 to <360; NaN when not available.",
+    ),
     Column("vessel_type", "str", "", False, "Vessel category (AIS ship type text, or a boat type)."),
     Column("length_m", "float", "metres", False, "Vessel length overall."),
     Column("name", "str", "", False, "Vessel name as broadcast (escaped in every report)."),
@@ -133,7 +139,13 @@ POSITIONS: tuple[Column, ...] = (
 
 INCIDENTS: tuple[Column, ...] = (
     Column("incident_id", "id", "", True, "Unique incident identifier."),
-    Column("timestamp", "datetime_utc", "UTC", True, "Date and time of the incident (start of the period when only month is known)."),
+    Column(
+        "timestamp",
+        "datetime_utc",
+        "UTC",
+        True,
+        "Date and time of the incident (start of the period when only month is known).",
+    ),
     Column("lat", "float", "degrees north (WGS84)", True, "Latitude of the incident; NaN when unknown."),
     Column("lon", "float", "degrees east (WGS84)", True, "Longitude of the incident; NaN when unknown."),
     Column("incident_type", "category", "", True, "One of " + ", ".join(INCIDENT_TYPES) + "."),
@@ -144,7 +156,9 @@ INCIDENTS: tuple[Column, ...] = (
     Column("source", "str", "", True, "Publisher or generator of the record."),
     Column("date_precision", "category", "", False, "Precision of the timestamp: day, month or year."),
     Column("location_precision_km", "float", "km", False, "Radius within which the true location lies."),
-    Column("record_type", "str", "", False, "IOM record type: incident, split incident, cumulative incident."),
+    Column(
+        "record_type", "str", "", False, "IOM record type: incident, split incident, cumulative incident."
+    ),
     Column("cause", "str", "", False, "Cause of death as recorded."),
     Column("voyage_id", "id", "", False, "Voyage the incident belongs to, where known (synthetic data)."),
 )
@@ -298,8 +312,7 @@ class QualityReport:
             f"<div><b>{html.escape(self.table)}</b>: {self.n_in:,} rows in, {self.n_out:,} kept, "
             f"{self.n_dropped:,} dropped"
             + (
-                "<table><tr><th>check</th><th>column</th><th>reason</th><th>rows</th></tr>"
-                f"{rows}</table>"
+                f"<table><tr><th>check</th><th>column</th><th>reason</th><th>rows</th></tr>{rows}</table>"
                 if rows
                 else ""
             )
@@ -334,12 +347,18 @@ def _check_on_invalid(on_invalid: str) -> None:
         raise SchemaError(f"on_invalid must be 'raise' or 'drop', got {on_invalid!r}")
 
 
+def _short(value: object, n: int = 80) -> str:
+    """``str(value)`` cut to ``n`` characters, so a message never carries a whole file."""
+    text = str(value)
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
 def _require_columns(df: pd.DataFrame, spec: Sequence[Column], table: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}")
     missing = [c.name for c in spec if c.required and c.name not in df.columns]
     if missing:
-        have = ", ".join(map(str, df.columns[:12])) + (" ..." if len(df.columns) > 12 else "")
+        have = ", ".join(_short(c, 40) for c in df.columns[:12]) + (" ..." if len(df.columns) > 12 else "")
         raise SchemaError(
             f"{table}: missing required column{'s' if len(missing) > 1 else ''} "
             + ", ".join(repr(m) for m in missing)
@@ -416,7 +435,7 @@ def _to_float(df: pd.DataFrame, col: str, table: str) -> pd.Series:
     conv = pd.to_numeric(s, errors="coerce")
     bad = conv.isna() & s.notna() & (s.astype("string").str.strip() != "")
     if bad.any():
-        ex = s[bad].head(3).tolist()
+        ex = [_short(v, 40) for v in s[bad].head(3).tolist()]
         raise SchemaError(
             f"{table}: column {col!r}: {int(bad.sum()):,} of {len(s):,} rows are not numbers "
             f"(first values {ex!r}, rows {list(s.index[bad][:3])})"
@@ -430,7 +449,7 @@ def _as_ns_utc(s: pd.Series) -> pd.Series:
     return s.where((s >= lo) & (s <= hi)).astype("datetime64[ns, UTC]")
 
 
-_UTC_WORD = r"\s*(?:UTC|GMT|Z)$"
+_UTC_WORD = r"\s*(?:UTC|GMT)$"
 _OFFSET = r"(?:[+-]\d\d:?\d\d|Z)$"
 
 
@@ -499,7 +518,9 @@ def parse_timestamps(
         )
     text = s.astype("string").str.strip()
     # a trailing "UTC"/"GMT" word is an offset of zero; pandas' ISO parser only knows "Z" and "+hh:mm"
-    text = text.str.replace(_UTC_WORD, "+00:00", regex=True)
+    words = text.str.endswith(("UTC", "GMT")).fillna(False).to_numpy(dtype=bool)
+    if words.any():  # only those rows: a regex over millions of rows is slow
+        text = text.where(~words, text.str.replace(_UTC_WORD, "+00:00", regex=True))
     has_offset = text.str.contains(_OFFSET, regex=True, na=False).to_numpy(dtype=bool)
     nonempty = (text.notna() & (text != "")).to_numpy(dtype=bool)
     candidates = nonempty & ~has_offset
@@ -840,6 +861,9 @@ def _jump_mask(df: pd.DataFrame, max_speed_kn: float) -> np.ndarray:
 # Incidents
 # --------------------------------------------------------------------------- #
 
+#: Counts at or above this are not counts of persons (and would not fit the Int64 columns exactly).
+_MAX_COUNT = 1e12
+
 #: Allowed values of ``incidents.date_precision``.
 DATE_PRECISIONS: tuple[str, ...] = ("day", "month", "year")
 
@@ -899,6 +923,10 @@ def validate_incidents(
         v = counts[c].to_numpy()
         return lambda d: ~np.isnan(v) & ~((v >= 0) & (v == np.floor(v)) & np.isfinite(v))
 
+    def too_large(c: str) -> Callable[[pd.DataFrame], np.ndarray]:
+        v = counts[c].to_numpy()
+        return lambda d: np.isfinite(v) & (v >= _MAX_COUNT)
+
     checks: list[RowCheck] = [
         ("missing_id", "incident_id", "have no incident id", lambda d: d["incident_id"].isna().to_numpy()),
         (
@@ -928,6 +956,15 @@ def validate_incidents(
         ("negative_count", "dead", "are negative or not whole numbers", count_bad("dead")),
         ("negative_count", "missing", "are negative or not whole numbers", count_bad("missing")),
         ("negative_count", "survivors", "are negative or not whole numbers", count_bad("survivors")),
+        *[
+            (
+                "count_too_large",
+                c,
+                f"are too large to be counts of persons (>= {_MAX_COUNT:.0e})",
+                too_large(c),
+            )
+            for c in ("dead", "missing", "survivors")
+        ],
     ]
     if "date_precision" in df.columns:
         dprec = df["date_precision"].astype("string")
@@ -959,7 +996,9 @@ def validate_incidents(
     swap = swapped_coordinates_note(lat, lon)
     if swap:
         notes.append(swap)
-    df, report = _apply_checks(df, checks, table=table, on_invalid=on_invalid, notes=notes, n_in=n_in, warn=False)
+    df, report = _apply_checks(
+        df, checks, table=table, on_invalid=on_invalid, notes=notes, n_in=n_in, warn=False
+    )
     df, rep2 = _apply_checks(
         df,
         [
@@ -987,7 +1026,9 @@ def validate_incidents(
 # --------------------------------------------------------------------------- #
 
 
-def validate_zones(zones: gpd.GeoDataFrame, *, on_invalid: OnInvalid = "raise") -> tuple[gpd.GeoDataFrame, QualityReport]:
+def validate_zones(
+    zones: gpd.GeoDataFrame, *, on_invalid: OnInvalid = "raise"
+) -> tuple[gpd.GeoDataFrame, QualityReport]:
     """Check a zones GeoDataFrame (departure, arrival and SAR polygons).
 
     Parameters

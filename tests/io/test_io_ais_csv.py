@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import DATA_DIR, SAMPLE_DIR
+from _io_testpaths import DATA_DIR, SAMPLE_DIR
 
 import medroutes as mr
 from medroutes.errors import DataFormatError, DataQualityWarning, SchemaError
@@ -74,7 +74,12 @@ def test_dma_sentinels_become_nan(tmp_path):
 def test_dma_all_mobile_types_and_source_names(tmp_path):
     with pytest.warns(DataQualityWarning):
         df, rep = mr.io.read_dma(
-            DMA300, mobile_types=None, on_invalid="drop", map_variables=False, extra_columns=True, return_report=True
+            DMA300,
+            mobile_types=None,
+            on_invalid="drop",
+            map_variables=False,
+            extra_columns=True,
+            return_report=True,
         )
     assert "mobile_type" not in {p.check for p in rep.problems}
     assert {"MMSI", "# Timestamp", "Latitude", "Type of mobile", "Navigational status"} <= set(df.columns)
@@ -108,7 +113,12 @@ def test_marinecadastre_constructed_file():
         df, rep = mr.io.read_marinecadastre(MC, on_invalid="drop", return_report=True)
     assert {p.check: p.n_rows for p in rep.problems} == {"lat_range": 1, "duplicate": 1}
     assert len(df) == 8 and rep.n_in == 10
-    assert df.groupby("vessel_id").size().to_dict() == {338123456: 1, 366999999: 1, 367004140: 3, 538006575: 3}
+    assert df.groupby("vessel_id").size().to_dict() == {
+        338123456: 1,
+        366999999: 1,
+        367004140: 3,
+        538006575: 3,
+    }
     types = df.drop_duplicates("vessel_id").set_index("vessel_id")["vessel_type"]
     assert types[367004140] == "Towing" and types[538006575] == "Cargo" and types[338123456] == "Pleasure"
     assert pd.isna(types[366999999])  # code 0 = not available

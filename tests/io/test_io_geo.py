@@ -83,7 +83,9 @@ def test_dma_style_text_times_are_day_first(tmp_path):
 
 
 def test_non_points_no_crs_and_no_time_are_format_errors(tmp_path):
-    lines = gpd.GeoDataFrame({"id": [1], "t": T[:1]}, geometry=[shapely.LineString([(0, 0), (1, 1)])], crs=4326)
+    lines = gpd.GeoDataFrame(
+        {"id": [1], "t": T[:1]}, geometry=[shapely.LineString([(0, 0), (1, 1)])], crs=4326
+    )
     p = tmp_path / "lines.gpkg"
     lines.to_file(p)
     with pytest.raises(DataFormatError, match="expected Point geometries, found LineString"):

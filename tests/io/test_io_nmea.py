@@ -17,8 +17,25 @@ KW = {"talker_id": "AI", "sentence_type": "VDM"}
 T0 = pd.Timestamp("2026-04-26T00:00:00Z")
 
 # Known values (lat/lon at 1/10000 min resolution, speed 0.1 kn, course 0.1 deg)
-TYPE1 = {"type": 1, "mmsi": 247123456, "lat": 35.5, "lon": 12.6, "speed": 7.3, "course": 181.2, "heading": 180, "status": 0}
-TYPE18 = {"type": 18, "mmsi": 247000001, "lat": 33.0, "lon": 12.1, "speed": 102.3, "course": 360, "heading": 511}
+TYPE1 = {
+    "type": 1,
+    "mmsi": 247123456,
+    "lat": 35.5,
+    "lon": 12.6,
+    "speed": 7.3,
+    "course": 181.2,
+    "heading": 180,
+    "status": 0,
+}
+TYPE18 = {
+    "type": 18,
+    "mmsi": 247000001,
+    "lat": 33.0,
+    "lon": 12.1,
+    "speed": 102.3,
+    "course": 360,
+    "heading": 511,
+}
 TYPE27 = {"type": 27, "mmsi": 247000002, "lat": 34.1, "lon": 13.3, "speed": 5, "course": 90}
 TYPE5 = {"type": 5, "mmsi": 247123456, "shipname": "SEA WATCH", "ship_type": 51, "to_bow": 40, "to_stern": 10}
 
@@ -36,14 +53,18 @@ def test_round_trip_of_position_reports():
     df, rep = mr.io.read_nmea(lines, return_report=True, extra_columns=True)
     assert rep.n_in == 3 and rep.n_out == 3 and rep.n_dropped == 0
     a = df.set_index("vessel_id")
-    assert a.loc[247123456, ["lat", "lon", "sog_kn", "cog_deg"]].tolist() == pytest.approx([35.5, 12.6, 7.3, 181.2])
+    assert a.loc[247123456, ["lat", "lon", "sog_kn", "cog_deg"]].tolist() == pytest.approx(
+        [35.5, 12.6, 7.3, 181.2]
+    )
     assert a.loc[247123456, "heading_deg"] == 180 and a.loc[247123456, "nav_status"] == 0
     assert a.loc[247123456, "timestamp"] == T0
     assert a.loc[247000001, "timestamp"] == pd.Timestamp("2026-04-26T00:01:00Z")
     assert a.loc[247000002, "timestamp"] == pd.Timestamp("2026-04-26T00:02:00Z")
     # type 18 "not available" speed/course/heading and type 27 at 1/10 min resolution
     assert np.isnan(a.loc[247000001, ["sog_kn", "cog_deg", "heading_deg"]].astype(float)).all()
-    assert a.loc[247000002, ["lat", "lon", "sog_kn", "cog_deg"]].tolist() == pytest.approx([34.1, 13.3, 5, 90], abs=1e-3)
+    assert a.loc[247000002, ["lat", "lon", "sog_kn", "cog_deg"]].tolist() == pytest.approx(
+        [34.1, 13.3, 5, 90], abs=1e-3
+    )
     assert a["msg_type"].to_dict() == {247000001: 18, 247000002: 27, 247123456: 1}
     assert (df["source"] == "NMEA").all()
 
@@ -98,7 +119,9 @@ def test_partial_time_sources_are_counted_not_guessed():
 
 def test_read_from_file_and_detection(tmp_path):
     p = tmp_path / "feed.nmea"
-    p.write_text("\n".join(["\\c:1777161600*00\\" + enc(TYPE1)[0], "\\c:1777161600000*00\\" + enc(TYPE18)[0]]) + "\n")
+    p.write_text(
+        "\n".join(["\\c:1777161600*00\\" + enc(TYPE1)[0], "\\c:1777161600000*00\\" + enc(TYPE18)[0]]) + "\n"
+    )
     assert mr.io.detect_format(p) == "nmea"
     df = mr.io.read_positions(p)
     assert df["timestamp"].eq(T0).all()  # seconds and milliseconds tag times
@@ -115,3 +138,12 @@ def test_missing_pyais_gives_the_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "pyais.messages", None)
     with pytest.raises(OptionalDependencyError, match=r'pip install "medroutes\[nmea\]"'):
         mr.io.read_nmea([enc(TYPE1)[0]], timestamp=T0)
+
+
+def test_a_line_with_bad_bytes_is_counted_not_fatal(tmp_path):
+    p = tmp_path / "log.txt"
+    good = ("\\c:1777161600*00\\" + enc(TYPE1)[0]).encode()
+    p.write_bytes(good + b"\n# r\xe9cepteur Lampedusa\n" + good.replace(b"!AIVDM", b"!AIVDM\xff") + b"\n")
+    df, rep = mr.io.read_nmea(p, return_report=True)
+    assert len(df) == 1
+    assert {q.check: q.n_rows for q in rep.problems} == {"not_nmea": 1, "malformed": 1}

@@ -57,7 +57,12 @@ def small_gdfs() -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
         crs=4326,
     )
     edges = gpd.GeoDataFrame(
-        {"u": [e[0] for e in EDGES], "v": [e[1] for e in EDGES], "key": 0, "n_voyages": [e[2] for e in EDGES]},
+        {
+            "u": [e[0] for e in EDGES],
+            "v": [e[1] for e in EDGES],
+            "key": 0,
+            "n_voyages": [e[2] for e in EDGES],
+        },
         geometry=[shapely.LineString([CELLS[u], CELLS[v]]) for u, v, _ in EDGES],
         crs=4326,
     ).set_index(["u", "v", "key"])
@@ -73,7 +78,9 @@ def small_incidents() -> pd.DataFrame:
             ),
             "lat": [33.40, 34.90, 35.40, 33.90, np.nan, 34.5],
             "lon": [12.50, 11.80, 12.40, 13.80, np.nan, 12.2],
-            "incident_type": pd.Categorical(["shipwreck", "shipwreck", "rescue", "death", "shipwreck", "distress"]),
+            "incident_type": pd.Categorical(
+                ["shipwreck", "shipwreck", "rescue", "death", "shipwreck", "distress"]
+            ),
             "dead": pd.array([20, 3, 0, 1, 7, pd.NA], dtype="Int64"),
             "missing": pd.array([80, 0, 0, pd.NA, 0, pd.NA], dtype="Int64"),
             "survivors": pd.array([30, 10, 45, pd.NA, 2, pd.NA], dtype="Int64"),

@@ -1,15 +1,15 @@
 import base64
 import sys
 
+import _plotdata as pdata
 import pytest
 
-import _plotdata as D
 import medroutes.plot as mp
 from medroutes.errors import ConfigError, OptionalDependencyError
 
 
 def _risk_png(fmt="png"):
-    fig, _ = mp.plot_risk_map(D.small_risk_table())
+    fig, _ = mp.plot_risk_map(pdata.small_risk_table())
     return mp.render_figure(fig, format=fmt)
 
 
@@ -44,13 +44,13 @@ def test_data_uri():
 def test_folium_map_escapes_strings_from_the_data():
     pytest.importorskip("folium")
     evil = "<script>alert(1)</script>"
-    table = D.small_risk_table()
+    table = pdata.small_risk_table()
     table.loc[0, "explanation"] = evil
     table.loc[1, "unit_id"] = "ly_central"
-    inc = D.small_incidents()
+    inc = pdata.small_incidents()
     inc["incident_type"] = inc["incident_type"].astype(str)
     inc.loc[0, "incident_type"] = evil
-    m = mp.folium_map(table, graph=D.small_graph(), incidents=inc, tiles=None)
+    m = mp.folium_map(table, graph=pdata.small_graph(), incidents=inc, tiles=None)
     html = m.get_root().render()
     assert evil not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
@@ -60,4 +60,4 @@ def test_folium_map_escapes_strings_from_the_data():
 def test_folium_missing_gives_install_hint(monkeypatch):
     monkeypatch.setitem(sys.modules, "folium", None)
     with pytest.raises(OptionalDependencyError, match=r"pip install 'medroutes\[web\]'"):
-        mp.folium_map(D.small_risk_table())
+        mp.folium_map(pdata.small_risk_table())

@@ -68,6 +68,7 @@ class Template:
     table: str  # "positions", "incidents" or "arrivals"
     text: bool = True
     text_column: str | None = None  # a free-text column whose value comes back verbatim
+    readers: tuple[str, ...] = ()  # the readers that must read it
 
 
 def _csv_bytes(header: list[str], rows: list[list[object]]) -> bytes:
@@ -230,16 +231,48 @@ def templates() -> dict[str, Template]:
     pos = positions_frame()
     inc = incidents_frame()
     items = [
-        Template("dma", ".csv", _dma(), "positions", text_column="Name"),
-        Template("marinecadastre", ".csv", _marinecadastre(), "positions", text_column="VesselName"),
-        Template("nmea", ".nmea", _nmea(), "positions"),
-        Template("iom", ".csv", _iom(), "incidents", text_column="Location of death"),
-        Template("unhcr", ".csv", _unhcr(), "arrivals"),
-        Template("tidy_positions", ".csv", pos.to_csv(index=False).encode(), "positions", text_column="name"),
-        Template("tidy_incidents", ".csv", inc.to_csv(index=False).encode(), "incidents", text_column="source"),
-        Template("positions_parquet", ".parquet", _parquet(pos), "positions", text=False),
-        Template("incidents_parquet", ".parquet", _parquet(inc), "incidents", text=False),
-        Template("positions_gpkg", ".gpkg", _gpkg(pos), "positions", text=False),
+        Template("dma", ".csv", _dma(), "positions", text_column="Name", readers=("read_dma", "read_positions")),
+        Template(
+            "marinecadastre",
+            ".csv",
+            _marinecadastre(),
+            "positions",
+            text_column="VesselName",
+            readers=("read_marinecadastre", "read_positions"),
+        ),
+        Template("nmea", ".nmea", _nmea(), "positions", readers=("read_nmea", "read_positions")),
+        Template(
+            "iom", ".csv", _iom(), "incidents", text_column="Location of death", readers=("read_iom_mmp", "read_incidents")
+        ),
+        Template("unhcr", ".csv", _unhcr(), "arrivals", readers=("read_unhcr_arrivals",)),
+        Template(
+            "tidy_positions",
+            ".csv",
+            pos.to_csv(index=False).encode(),
+            "positions",
+            text_column="name",
+            readers=("read_tidy_positions", "read_positions"),
+        ),
+        Template(
+            "tidy_incidents",
+            ".csv",
+            inc.to_csv(index=False).encode(),
+            "incidents",
+            text_column="source",
+            readers=("read_tidy_incidents", "read_incidents"),
+        ),
+        Template(
+            "positions_parquet", ".parquet", _parquet(pos), "positions", text=False,
+            readers=("read_tidy_positions", "read_positions"),
+        ),  # fmt: skip
+        Template(
+            "incidents_parquet", ".parquet", _parquet(inc), "incidents", text=False,
+            readers=("read_tidy_incidents", "read_incidents"),
+        ),  # fmt: skip
+        Template(
+            "positions_gpkg", ".gpkg", _gpkg(pos), "positions", text=False,
+            readers=("read_geo_positions", "read_positions"),
+        ),  # fmt: skip
     ]
     return {t.name: t for t in items}
 
@@ -265,5 +298,6 @@ def set_field(data: bytes, row: int, column: str | int, value: str) -> bytes:
     rows = parse_csv(data)
     j = rows[0].index(column) if isinstance(column, str) else column % len(rows[0])
     i = 1 + row % (len(rows) - 1)
+    rows[i] += [""] * (j + 1 - len(rows[i]))  # an earlier mutation may have shortened the row
     rows[i][j] = value
     return write_csv(rows)

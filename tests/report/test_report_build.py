@@ -18,11 +18,20 @@ from medroutes.errors import ConfigError, OptionalDependencyError, OutputError
 from medroutes.report import build_report, parse_period
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from _reporthtml import parse  # noqa: E402
+from _reporthtml import parse
 
 SECTIONS = [
-    "summary", "quality", "departures", "routes", "risk", "incidents", "changes", "methodology",
-    "responsible-use", "sources", "provenance",
+    "summary",
+    "quality",
+    "departures",
+    "routes",
+    "risk",
+    "incidents",
+    "changes",
+    "methodology",
+    "responsible-use",
+    "sources",
+    "provenance",
 ]
 EVIL = "<script>alert(1)</script>"
 
@@ -43,7 +52,9 @@ def test_every_section_is_there(sample_html):
 
 def test_self_contained_no_network_no_script(sample_html):
     low = sample_html.lower()
-    assert not re.search(r"""\b(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*(?:https?:)?//""", sample_html, re.I)
+    assert not re.search(
+        r"""\b(?:src|href|action|poster|srcset|data)\s*=\s*["']?\s*(?:https?:)?//""", sample_html, re.I
+    )
     assert not re.search(r"url\(\s*['\"]?\s*(?:https?:)?//", sample_html, re.I)
     assert "@import" not in low and "<link" not in low and "<script" not in low and "<iframe" not in low
     assert "default-src 'none'; img-src data:" in sample_html  # CSP: nothing may load from elsewhere
@@ -87,7 +98,7 @@ def test_small_counts_are_suppressed_in_tables(sample_html):
         if tab["section"] in ("quality", "provenance"):  # data rows and file rows, not people
             continue
         for row in tab["rows"]:
-            for tag, cls, text in row:
+            for _tag, cls, text in row:
                 if "n" in cls.split():
                     assert text.strip() not in {"1", "2", "3", "4"}, (tab["section"], row)
 
@@ -97,7 +108,7 @@ def test_responsible_use_and_credits(sample_html):
     for phrase in ("Aggregates only", "Duty to rescue", "Human rights", "non-refoulement"):
         assert phrase in sample_html
     assert "Natural Earth" in sample_html and "synthetic" in sample_html
-    assert "IOM&#39;s Missing Migrants Project" not in sample_html  # not used by the sample: not credited
+    assert "CC BY 4.0" not in sample_html  # IOM data are not used by the sample: no IOM licence row
 
 
 def test_provenance_lists_seed_versions_and_checksums(sample_html):
@@ -131,8 +142,12 @@ def test_escapes_every_string_from_the_data(tmp_path):
     sc = mr.datasets.load_sample()
     sc.positions["name"] = EVIL
     out = build_report(
-        scenario=sc, zones=gpd.GeoDataFrame(zones, crs=4326), period="2023-08-01:2023-08-08",
-        out=tmp_path / "r.html", title=f"Title {EVIL}", min_count=1,
+        scenario=sc,
+        zones=gpd.GeoDataFrame(zones, crs=4326),
+        period="2023-08-01:2023-08-08",
+        out=tmp_path / "r.html",
+        title=f"Title {EVIL}",
+        min_count=1,
     )
     text = out.read_text(encoding="utf-8")
     assert EVIL not in text and "<script" not in text.lower()
@@ -189,3 +204,9 @@ def test_parse_period(text, start, end):
 def test_parse_period_errors(bad):
     with pytest.raises(ConfigError, match="period"):
         parse_period(bad)
+
+
+def test_pdf_with_weasyprint(tmp_path):
+    pytest.importorskip("weasyprint", reason="the optional 'pdf' extra (weasyprint) is not installed")
+    out = build_report(period="2023-08-01:2023-08-04", out=tmp_path / "r.pdf")
+    assert out.read_bytes()[:5] == b"%PDF-"

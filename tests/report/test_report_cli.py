@@ -10,7 +10,9 @@ import medroutes as mr
 from medroutes.cli import main
 
 
-def test_no_arguments_writes_the_sample_report_in_the_current_folder(tmp_path, monkeypatch, capsys, sample_report):
+def test_no_arguments_writes_the_sample_report_in_the_current_folder(
+    tmp_path, monkeypatch, capsys, sample_report
+):
     monkeypatch.chdir(tmp_path)
     with mr.set_options(progress=True):
         assert main(["report"]) == 0
@@ -29,7 +31,10 @@ def _run(argv, capsys):
 
 
 def test_missing_input_file(tmp_path, capsys):
-    code, err = _run(["report", "--positions", str(tmp_path / "p.csv"), "--incidents", str(tmp_path / "i.csv"), "--quiet"], capsys)
+    code, err = _run(
+        ["report", "--positions", str(tmp_path / "p.csv"), "--incidents", str(tmp_path / "i.csv"), "--quiet"],
+        capsys,
+    )
     assert code == 2
     assert len(err) == 1 and "file not found" in err[0] and "p.csv" in err[0]
 
@@ -44,7 +49,9 @@ def test_only_positions_is_a_config_error(tmp_path, capsys):
 def test_output_onto_an_input_is_refused(tmp_path, capsys):
     p = tmp_path / "p.csv"
     p.write_text("keep")
-    code, err = _run(["report", "--positions", str(p), "--incidents", str(p), "--out", str(p), "--quiet"], capsys)
+    code, err = _run(
+        ["report", "--positions", str(p), "--incidents", str(p), "--out", str(p), "--quiet"], capsys
+    )
     assert code == 2 and "OutputError" in err[0]
     assert p.read_text() == "keep"
 
@@ -76,5 +83,14 @@ def test_report_command_is_registered(capsys):
     with pytest.raises(SystemExit):
         main(["report", "--help"])
     out = capsys.readouterr().out
-    for opt in ("--positions", "--incidents", "--zones", "--period", "--out", "--format", "--min-count", "--quiet"):
+    for opt in (
+        "--positions",
+        "--incidents",
+        "--zones",
+        "--period",
+        "--out",
+        "--format",
+        "--min-count",
+        "--quiet",
+    ):
         assert opt in out

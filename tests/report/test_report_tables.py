@@ -17,7 +17,17 @@ from medroutes.schema import Problem, QualityReport
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [(0, "0"), (1, "<5"), (4, "<5"), (4.0, "<5"), (5, "5"), (1234, "1,234"), (np.nan, "–"), (None, "–"), (pd.NA, "–")],
+    [
+        (0, "0"),
+        (1, "<5"),
+        (4, "<5"),
+        (4.0, "<5"),
+        (5, "5"),
+        (1234, "1,234"),
+        (np.nan, "–"),
+        (None, "–"),
+        (pd.NA, "–"),
+    ],
 )
 def test_fmt_count_suppresses_1_to_4(value, expected):
     assert fmt_count(value, 5) == expected
@@ -35,7 +45,12 @@ def test_fmt_change_hides_changes_of_suppressed_cells():
 
 
 def test_dead_missing_keeps_unknown_unknown():
-    inc = pd.DataFrame({"dead": pd.array([1, pd.NA, pd.NA, 0], dtype="Int64"), "missing": pd.array([2, 3, pd.NA, 0], dtype="Int64")})
+    inc = pd.DataFrame(
+        {
+            "dead": pd.array([1, pd.NA, pd.NA, 0], dtype="Int64"),
+            "missing": pd.array([2, 3, pd.NA, 0], dtype="Int64"),
+        }
+    )
     out = dead_missing(inc)
     assert out.tolist()[:2] == [3.0, 3.0] and np.isnan(out.iloc[2]) and out.iloc[3] == 0
 
@@ -43,7 +58,9 @@ def test_dead_missing_keeps_unknown_unknown():
 def _incidents():
     return pd.DataFrame(
         {
-            "timestamp": pd.to_datetime(["2023-01-03", "2023-01-20", "2023-02-11", "2023-02-12", "2023-02-13"], utc=True),
+            "timestamp": pd.to_datetime(
+                ["2023-01-03", "2023-01-20", "2023-02-11", "2023-02-12", "2023-02-13"], utc=True
+            ),
             "incident_type": ["shipwreck", "shipwreck", "rescue", "shipwreck", "death"],
             "dead": pd.array([10, 2, 0, pd.NA, 1], dtype="Int64"),
             "missing": pd.array([30, 0, 0, pd.NA, pd.NA], dtype="Int64"),
@@ -54,10 +71,26 @@ def _incidents():
 
 def test_incidents_by_type_sums_and_suppresses():
     rows = {r["type"]: r for r in incidents_by_type(_incidents(), min_count=5)}
-    assert rows["shipwreck"] == {"type": "shipwreck", "n": "<5", "dead": "12", "missing": "30", "survivors": "25"}
-    assert rows["death"]["dead"] == "<5" and rows["death"]["missing"] == "–" and rows["death"]["survivors"] == "–"
+    assert rows["shipwreck"] == {
+        "type": "shipwreck",
+        "n": "<5",
+        "dead": "12",
+        "missing": "30",
+        "survivors": "25",
+    }
+    assert (
+        rows["death"]["dead"] == "<5"
+        and rows["death"]["missing"] == "–"
+        and rows["death"]["survivors"] == "–"
+    )
     assert rows["rescue"]["dead"] == "0"
-    assert rows["all types"] == {"type": "all types", "n": "5", "dead": "13", "missing": "30", "survivors": "85"}
+    assert rows["all types"] == {
+        "type": "all types",
+        "n": "5",
+        "dead": "13",
+        "missing": "30",
+        "survivors": "85",
+    }
 
 
 def test_incidents_by_month():
@@ -73,16 +106,28 @@ def test_incidents_by_month():
 def test_departures_rows_halves_and_suppression():
     t = pd.to_datetime(["2023-01-01"] * 7 + ["2023-01-20"] * 9 + ["2023-01-02", "2023-01-25"], utc=True)
     voy = pd.DataFrame(
-        {"start_time": t, "departure_zone": ["ly_west"] * 16 + ["tn_sfax", "at sea"], "persons": np.arange(18) + 1}
+        {
+            "start_time": t,
+            "departure_zone": ["ly_west"] * 16 + ["tn_sfax", "at sea"],
+            "persons": np.arange(18) + 1,
+        }
     )
     rows, has_persons = departures_rows(
-        voy, mid=pd.Timestamp("2023-01-16", tz="UTC"), zone_names={"ly_west": "W Libya"},
-        departure_zones=["ly_west", "tn_sfax", "ly_east"], min_count=5,
+        voy,
+        mid=pd.Timestamp("2023-01-16", tz="UTC"),
+        zone_names={"ly_west": "W Libya"},
+        departure_zones=["ly_west", "tn_sfax", "ly_east"],
+        min_count=5,
     )
     by = {r["zone"]: r for r in rows}
     assert has_persons
     assert by["ly_west"] == {
-        "zone": "ly_west", "name": "W Libya", "voyages": "16", "a": "7", "b": "9", "change": "+29 %",
+        "zone": "ly_west",
+        "name": "W Libya",
+        "voyages": "16",
+        "a": "7",
+        "b": "9",
+        "change": "+29 %",
         "persons": f"{sum(range(1, 17)):,}",
     }
     assert by["tn_sfax"]["voyages"] == "<5" and by["tn_sfax"]["persons"] == "17"
@@ -91,7 +136,13 @@ def test_departures_rows_halves_and_suppression():
 
 
 def test_quality_rows_are_exact():
-    qr = QualityReport("positions", 120, 100, (Problem("lat_range", "lat", "are outside -90..90", 3), Problem("dup", "timestamp", "repeat", 17)), ("note",))
+    qr = QualityReport(
+        "positions",
+        120,
+        100,
+        (Problem("lat_range", "lat", "are outside -90..90", 3), Problem("dup", "timestamp", "repeat", 17)),
+        ("note",),
+    )
     q = quality_rows([("positions: read", qr)])
     assert q["steps"] == [{"step": "positions: read", "n_in": "120", "n_out": "100", "n_dropped": "20"}]
     assert [r["n_rows"] for r in q["reasons"]] == ["3", "17"]  # data rows are not people: not suppressed

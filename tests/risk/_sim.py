@@ -53,7 +53,7 @@ def simulate(seed: int = 0, *, start: str = "2022-01-01", days: int = 1095, scal
     rng = np.random.default_rng(seed)
     cent = zone_centroids()
     dates = pd.date_range(start, periods=days, freq="D", tz="UTC")
-    doy = dates.dayofyear.to_numpy()
+    doy = dates.day_of_year.to_numpy()
     zones = list(ZONES)
     # weather: seasonal Hs (rough winter) times an AR(1) log-normal anomaly, per zone
     season_hs = 1.2 + 0.5 * np.cos(2 * np.pi * (doy - 15) / 365.25)

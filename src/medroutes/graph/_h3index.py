@@ -156,7 +156,8 @@ def _project(
 
 def _keys_chunk(lat: NDArray[np.float64], lon: NDArray[np.float64], res: int) -> NDArray[np.int64]:
     centres = _icosahedron()[0]
-    cand = _candidate_faces(lat, lon)
+    fin = np.isfinite(lat) & np.isfinite(lon)
+    cand = _candidate_faces(lat[fin], lon[fin]) if fin.any() else np.arange(1)
     la = np.radians(lat)
     lo = np.radians(lon)
     cl = np.cos(la)
@@ -208,8 +209,9 @@ def h3_keys(lat: ArrayLike, lon: ArrayLike, res: int) -> NDArray[np.int64]:
     la = np.asarray(lat, dtype=np.float64).ravel()
     lo = np.asarray(lon, dtype=np.float64).ravel()
     out = np.empty(len(la), dtype=np.int64)
-    for s in range(0, len(la), CHUNK):
-        out[s : s + CHUNK] = _keys_chunk(la[s : s + CHUNK], lo[s : s + CHUNK], res)
+    with np.errstate(invalid="ignore"):  # non-finite input gets key -1
+        for s in range(0, len(la), CHUNK):
+            out[s : s + CHUNK] = _keys_chunk(la[s : s + CHUNK], lo[s : s + CHUNK], res)
     return out
 
 

@@ -6,7 +6,7 @@ import dataclasses
 import json
 import math
 import os
-import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from medroutes._atomic import atomic_path
 from medroutes.errors import DataFormatError, OutputError
 
 __all__ = ["save_graph", "load_graph", "FORMATS"]
@@ -85,28 +86,14 @@ def _scalar(v: Any) -> Any:
     return json.dumps(_jsonable(v))
 
 
-def _atomic_write(path: Path, write: Any) -> None:
-    path = Path(path)
-    if not path.parent.exists():
-        raise OutputError(f"cannot write {str(path)!r}: folder {str(path.parent)!r} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise OutputError(f"could not write {str(path)!r}: {exc}") from exc
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 # --------------------------------------------------------------------------- #
 # public
 # --------------------------------------------------------------------------- #
 
 
-def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
+def save_graph(
+    G: nx.MultiDiGraph, path: str | os.PathLike[str], *, inputs: Iterable[str | os.PathLike[str] | None] = ()
+) -> Path:
     """Write a route graph to GeoJSON, GraphML or GeoParquet (by suffix), atomically.
 
     Parameters
@@ -121,6 +108,9 @@ def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
         the graph attribute ``medroutes_graph``) or ``.parquet`` (one
         GeoParquet table of node and edge rows with an ``element`` column,
         graph attributes and column types in the file metadata).
+    inputs
+        Files the run read; writing onto one of them raises
+        :class:`~medroutes.errors.OutputError`.
 
     Returns
     -------
@@ -136,7 +126,11 @@ def save_graph(G: nx.MultiDiGraph, path: str | os.PathLike[str]) -> Path:
     p = Path(path)
     fmt = _format(p)
     writer = {"geojson": _write_geojson, "graphml": _write_graphml, "parquet": _write_parquet}[fmt]
-    _atomic_write(p, lambda tmp: writer(G, tmp))
+    with atomic_path(p, inputs=inputs) as tmp:
+        try:
+            writer(G, tmp)
+        except OSError as exc:
+            raise OutputError(f"could not write {str(p)!r}: {exc.strerror or exc}") from exc
     return p
 
 
@@ -288,7 +282,9 @@ def _write_parquet(G: nx.MultiDiGraph, tmp: Path) -> None:
     df = pd.concat([nf, ef], ignore_index=True, sort=False)
     for c in df.columns:
         if df[c].dtype == object:
-            df[c] = df[c].map(lambda x: x if x is None or isinstance(x, str) else json.dumps(_jsonable(x)))
+            df[c] = df[c].map(
+                lambda x: json.dumps(_jsonable(x)) if isinstance(x, (dict, list, tuple)) else x
+            )
     geoms = np.asarray(node_geom + edge_geom, dtype=object)
     df["geometry"] = shapely.to_wkb(geoms)
     table = pa.Table.from_pandas(df, preserve_index=False)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from functools import lru_cache
 
 import numpy as np
@@ -12,13 +13,14 @@ from h3.api import basic_int as h3i
 from numpy.typing import NDArray
 
 from medroutes.geo import crosses_land, is_at_sea
-from medroutes.tracks import geodesic_km
 
 __all__ = ["SeaGrid", "sea_grid"]
 
 #: Give up a sea-only search after expanding this many cells (the gap is then filled along
 #: the straight grid path and counted in ``G.graph["n_fill_over_land"]``).
 MAX_EXPANSIONS = 60_000
+#: Expansion limit of one sea-routing search for an edge geometry.
+ROUTE_EXPANSIONS = 20_000
 #: Finest resolution used to route an edge geometry around land.
 MAX_ROUTE_RES = 10
 
@@ -131,21 +133,39 @@ class SeaGrid:
         self._paths[key] = result
         return result
 
-    def _astar(self, a: int, b: int, *, clear_segments: bool = False) -> list[int] | None:
+    def _sea_known(self, cells: list[int]) -> list[bool]:
+        unknown = [c for c in cells if c not in self._sea]
+        if unknown:
+            self.is_sea(np.asarray(unknown, dtype=np.uint64))
+        return [self._sea[c] for c in cells]
+
+    def _astar(
+        self,
+        a: int,
+        b: int,
+        *,
+        clear_segments: bool = False,
+        a_pt: tuple[float, float] | None = None,
+        b_pt: tuple[float, float] | None = None,
+        max_expansions: int = MAX_EXPANSIONS,
+    ) -> list[int] | None:
         """Shortest path in cell steps from a to b through sea cells (a and b themselves are allowed).
 
-        With ``clear_segments``, a step is allowed only when the straight line
-        between the two cell centres does not touch land either.
+        The search stays inside an ellipse around a and b (detours up to
+        twice the direct distance plus four cells). With ``clear_segments``, a
+        step is allowed only when the straight line between the two cell
+        centres does not touch land either; ``a_pt`` / ``b_pt`` (lat, lon)
+        replace the centres of ``a`` and ``b`` in that test (the true end
+        points of a route).
         """
-        blat, blon = h3i.cell_to_latlng(b)
-        spacing = self.spacing_km * 1.02  # slight over-estimate of spacing keeps the heuristic admissible
-
-        def h(c: int) -> float:
-            la, lo = h3i.cell_to_latlng(c)
-            return float(geodesic_km(la, lo, blat, blon)) / spacing
-
+        spacing = self.spacing_km * 1.02  # a slight over-estimate keeps the heuristic admissible
+        ll = h3i.cell_to_latlng
+        alat, alon = a_pt if a_pt is not None else ll(a)
+        blat, blon = b_pt if b_pt is not None else ll(b)
+        direct = _gc_km(alat, alon, blat, blon)
+        budget = 2.0 * direct + 4.0 * self.spacing_km
         counter = itertools.count()
-        openq: list[tuple[float, int, int, int]] = [(h(a), next(counter), 0, a)]
+        openq: list[tuple[float, int, int, int]] = [(direct / spacing, next(counter), 0, a)]
         came: dict[int, int] = {a: a}
         cost: dict[int, int] = {a: 0}
         expanded = 0
@@ -160,25 +180,31 @@ class SeaGrid:
             if g > cost.get(c, 1 << 30):
                 continue
             expanded += 1
-            if expanded > MAX_EXPANSIONS:
+            if expanded > max_expansions:
                 return None
-            nbrs = [n for n in h3i.grid_disk(c, 1) if n != c]
-            sea = self.is_sea(np.asarray(nbrs, dtype=np.uint64))
-            if clear_segments and sea.any():
-                here = h3i.cell_to_latlng(c)
-                ends = np.array([h3i.cell_to_latlng(n) for n in nbrs])
-                segs = shapely.linestrings(
-                    np.stack([np.broadcast_to(np.array(here[::-1]), (len(nbrs), 2)), ends[:, ::-1]], axis=1)
-                )
-                sea &= ~crosses_land(segs)
-            for n, ok in zip(nbrs, sea.tolist(), strict=True):
-                if not ok and n != b:
+            nbrs = []
+            for n in h3i.grid_disk(c, 1):
+                if n == c or g + 1 >= cost.get(n, 1 << 30):
                     continue
-                ng = g + 1
-                if ng < cost.get(n, 1 << 30):
-                    cost[n] = ng
-                    came[n] = c
-                    heapq.heappush(openq, (ng + h(n), next(counter), ng, n))
+                nlat, nlon = (blat, blon) if n == b else ll(n)
+                if _gc_km(alat, alon, nlat, nlon) + _gc_km(nlat, nlon, blat, blon) > budget:
+                    continue
+                nbrs.append((n, nlat, nlon))
+            if not nbrs:
+                continue
+            ok = self._sea_known([n for n, _, _ in nbrs])
+            ok = [o or n == b for o, (n, _, _) in zip(ok, nbrs, strict=True)]
+            if clear_segments and any(ok):
+                clat, clon = (alat, alon) if c == a else ll(c)
+                segs = shapely.linestrings([[(clon, clat), (nlon, nlat)] for n, nlat, nlon in nbrs])
+                cross = crosses_land(segs)
+                ok = [o and not x for o, x in zip(ok, cross.tolist(), strict=True)]
+            for (n, nlat, nlon), good in zip(nbrs, ok, strict=True):
+                if not good:
+                    continue
+                cost[n] = g + 1
+                came[n] = c
+                heapq.heappush(openq, (g + 1 + _gc_km(nlat, nlon, blat, blon) / spacing, next(counter), g + 1, n))
         return None
 
     # ------------------------------------------------------------------ edge geometry
@@ -188,18 +214,29 @@ class SeaGrid:
         The straight segment when it does not touch land; otherwise a sea-only
         path over finer H3 cells (``res + 1`` down to :data:`MAX_ROUTE_RES`),
         simplified by keeping only the vertices needed to stay off land.
+        Tries up to four resolutions finer than the grid, at most
+        ``ROUTE_EXPANSIONS`` cells each; returns the best line found.
         """
         straight = np.array([[lon_a, lat_a], [lon_b, lat_b]])
         if not crosses_land([shapely.linestrings(straight)])[0]:
             return straight
+        if not is_at_sea(straight[:, 0], straight[:, 1]).all():
+            return straight  # an end on land cannot be reached at sea
         best = straight
-        for r in range(min(self.res + 1, MAX_ROUTE_RES), MAX_ROUTE_RES + 1):
+        for r in range(min(self.res + 1, MAX_ROUTE_RES), min(self.res + 4, MAX_ROUTE_RES) + 1):
             fine = sea_grid(r)
             ca = h3i.latlng_to_cell(lat_a, lon_a, r)
             cb = h3i.latlng_to_cell(lat_b, lon_b, r)
             if ca == cb:
                 continue
-            path = fine._astar(ca, cb, clear_segments=True)
+            path = fine._astar(
+                ca,
+                cb,
+                clear_segments=True,
+                a_pt=(lat_a, lon_a),
+                b_pt=(lat_b, lon_b),
+                max_expansions=ROUTE_EXPANSIONS,
+            )
             if path is None:
                 continue
             mids = np.array([h3i.cell_to_latlng(c)[::-1] for c in path[1:-1]]).reshape(-1, 2)
@@ -209,6 +246,28 @@ class SeaGrid:
                 return coords
             best = coords
         return best
+
+
+def nearest_sea_point(lon: float, lat: float, *, max_km: float = 30.0) -> tuple[float, float]:
+    """The point itself when at sea, else the closest of rings of candidates around it (lon, lat)."""
+    if bool(is_at_sea(np.array([lon]), np.array([lat]))[0]):
+        return lon, lat
+    ang = np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False)
+    for r in (0.25, 0.5, 1.0, 2.0, 4.0, 8.0, 16.0, max_km):
+        dlat = r / 111.2 * np.sin(ang)
+        dlon = r / (111.2 * max(math.cos(math.radians(lat)), 1e-6)) * np.cos(ang)
+        cx, cy = lon + dlon, lat + dlat
+        ok = np.flatnonzero(is_at_sea(cx, cy))
+        if len(ok):
+            return float(cx[ok[0]]), float(cy[ok[0]])
+    return lon, lat
+
+
+def _gc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance of scalars [km] (haversine, pure Python: no numpy overhead)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    return 2.0 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _string_pull(verts: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -9,7 +9,13 @@ from medroutes.schema import _to_float
 
 #: AIS "not available" values (ITU-R M.1371-5): latitude 91, longitude 181 [deg],
 #: speed over ground 102.3 [kn], course over ground 360 [deg], true heading 511 [deg].
-NOT_AVAILABLE: dict[str, float] = {"lat": 91.0, "lon": 181.0, "sog_kn": 102.3, "cog_deg": 360.0, "heading_deg": 511.0}
+NOT_AVAILABLE: dict[str, float] = {
+    "lat": 91.0,
+    "lon": 181.0,
+    "sog_kn": 102.3,
+    "cog_deg": 360.0,
+    "heading_deg": 511.0,
+}
 
 
 def _ship_type_names() -> dict[int, str]:

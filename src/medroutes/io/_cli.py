@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from medroutes.errors import DataQualityWarning
+from medroutes.schema import OnInvalid
 
 __all__ = ["add_parser", "run"]
 
@@ -27,8 +28,17 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "Invalid rows are an error (exit code 2) unless --drop is given."
         ),
     )
-    p.add_argument("file", metavar="FILE", help="DMA/MarineCadastre/NMEA/GeoPackage/tidy positions, IOM or tidy incidents")
-    p.add_argument("--kind", choices=["positions", "incidents"], default=None, help="table kind (default: from the format)")
+    p.add_argument(
+        "file",
+        metavar="FILE",
+        help="DMA/MarineCadastre/NMEA/GeoPackage/tidy positions, IOM or tidy incidents",
+    )
+    p.add_argument(
+        "--kind",
+        choices=["positions", "incidents"],
+        default=None,
+        help="table kind (default: from the format)",
+    )
     p.add_argument("--format", choices=FORMATS, default=None, help="skip format detection")
     p.add_argument("--drop", action="store_true", help="drop invalid rows and count them instead of failing")
     p.add_argument("--assume-tz", default=None, metavar="TZ", help="time zone of naive timestamps (e.g. UTC)")
@@ -73,7 +83,7 @@ def run(args: argparse.Namespace) -> int:
 
     fmt = args.format or detect_format(args.file)
     kind = args.kind or kind_of(fmt)
-    on_invalid = "drop" if args.drop else "raise"
+    on_invalid: OnInvalid = "drop" if args.drop else "raise"
     with warnings.catch_warnings():
         # the report printed below already counts every dropped row
         warnings.simplefilter("ignore", DataQualityWarning)

@@ -10,16 +10,17 @@ import io
 import lzma
 import os
 import zipfile
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 import numpy as np
 import pandas as pd
 
 from medroutes.errors import DataFormatError
-from medroutes.schema import Problem, QualityReport
+from medroutes.schema import Problem, QualityReport, _short
 
 PathLike = str | os.PathLike[str]
 
@@ -60,35 +61,68 @@ def inner_suffix(path: Path) -> str:
     if compression_of(path) is None:
         return path.suffix.lower()
     if path.suffix.lower() == ".zip":
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
+        except (zipfile.BadZipFile, OSError) as exc:
+            raise decompress_error(path, exc) from exc
         return Path(names[0]).suffix.lower() if len(names) == 1 else ".zip"
     return Path(path.stem).suffix.lower()
 
 
+#: Errors a damaged or mislabelled compressed file raises while it is read.
+_DECOMPRESS_ERRORS = (EOFError, zipfile.BadZipFile, lzma.LZMAError, zlib.error, OSError)
+
+
+def _is_decompress_error(exc: BaseException) -> bool:
+    if isinstance(exc, PermissionError | FileNotFoundError | IsADirectoryError):
+        return False
+    return isinstance(exc, _DECOMPRESS_ERRORS)
+
+
+def decompress_error(path: Path, exc: BaseException) -> DataFormatError:
+    """Build the :class:`DataFormatError` for a compressed file that cannot be decompressed."""
+    kind = compression_of(path) or "compressed"
+    return DataFormatError(
+        f"{path}: not a readable {kind.lstrip('.')} file ({type(exc).__name__}: {_short(exc, 200)})"
+    )
+
+
 @contextmanager
 def open_binary(path: Path) -> Iterator[IO[bytes]]:
-    """Open a file for reading bytes, decompressing ``.gz``, ``.bz2``, ``.xz`` and one-member ``.zip``."""
+    """Open a file for reading bytes, decompressing ``.gz``, ``.bz2``, ``.xz`` and one-member ``.zip``.
+
+    A damaged or mislabelled archive raises :class:`DataFormatError`, also when
+    the damage is only found while reading.
+    """
     comp = compression_of(path)
     if comp is None:
         with open(path, "rb") as fh:
             yield fh
-    elif comp == ".gz":
-        with gzip.open(path, "rb") as fh:
-            yield fh
-    elif comp == ".bz2":
-        with bz2.open(path, "rb") as fh:
-            yield fh
-    elif comp == ".xz":
-        with lzma.open(path, "rb") as fh:
-            yield fh
-    else:
-        with zipfile.ZipFile(path) as zf:
-            names = [n for n in zf.namelist() if not n.endswith("/")]
-            if len(names) != 1:
-                raise DataFormatError(f"{path}: a zip archive must hold exactly one file, found {len(names)}")
-            with zf.open(names[0]) as fh:
-                yield fh
+        return
+    try:
+        if comp == ".gz":
+            with gzip.open(path, "rb") as fh:
+                yield cast(IO[bytes], fh)
+        elif comp == ".bz2":
+            with bz2.open(path, "rb") as fh:
+                yield cast(IO[bytes], fh)
+        elif comp == ".xz":
+            with lzma.open(path, "rb") as fh:
+                yield cast(IO[bytes], fh)
+        else:
+            with zipfile.ZipFile(path) as zf:
+                names = [n for n in zf.namelist() if not n.endswith("/")]
+                if len(names) != 1:
+                    raise DataFormatError(
+                        f"{path}: a zip archive must hold exactly one file, found {len(names)}"
+                    )
+                with zf.open(names[0]) as fh:
+                    yield fh
+    except Exception as exc:
+        if _is_decompress_error(exc):
+            raise decompress_error(path, exc) from exc
+        raise
 
 
 def read_head(path: Path, nbytes: int = 65536) -> bytes:
@@ -213,7 +247,7 @@ def read_csv(
         for sep in (";", "\t", "|"):
             if sep in first:
                 raise DataFormatError(
-                    f"{path}: the header uses {sep!r} as the delimiter ({first[:80]!r}); "
+                    f"{path}: the header uses {sep!r} as the delimiter ({_short(first)!r}); "
                     f"{what} files are comma-separated. Convert the file, e.g. "
                     f"pd.read_csv(path, sep={sep!r}).to_csv(new_path, index=False)"
                 )
@@ -222,7 +256,8 @@ def read_csv(
         raise DataFormatError(
             f"{path}: not a complete {what} file: missing column{'s' if len(missing) > 1 else ''} "
             + ", ".join(repr(m) for m in missing)
-            + f"; header has {len(header)} columns: {', '.join(header[:12])}{' ...' if len(header) > 12 else ''}"
+            + f"; header has {len(header)} columns: {', '.join(_short(h, 40) for h in header[:12])}"
+            + (" ..." if len(header) > 12 else "")
         )
     try:
         df = pd.read_csv(path, encoding=encoding, compression="infer", **kwargs)
@@ -231,9 +266,13 @@ def read_csv(
     except pd.errors.EmptyDataError as exc:
         raise DataFormatError(f"{path} is empty (no header line)") from exc
     except pd.errors.ParserError as exc:
-        raise DataFormatError(f"{path}: cannot be parsed as {what}: {exc}") from exc
+        raise DataFormatError(f"{path}: cannot be parsed as {what}: {_short(exc, 300)}") from exc
     except ValueError as exc:  # e.g. a declared dtype does not fit a value
-        raise DataFormatError(f"{path}: cannot be parsed as {what}: {exc}") from exc
+        raise DataFormatError(f"{path}: cannot be parsed as {what}: {_short(exc, 300)}") from exc
+    except Exception as exc:
+        if compression_of(path) is not None and _is_decompress_error(exc):
+            raise decompress_error(path, exc) from exc
+        raise
     if len(df) == 0:
         raise DataFormatError(f"{path}: has a header but no data rows ({what})")
     _check_truncated(path, len(header), encoding)
@@ -241,12 +280,14 @@ def read_csv(
 
 
 def excluded_problem(check: str, column: str, reason: str, mask: np.ndarray, index: pd.Index) -> Problem:
-    """A :class:`Problem` for rows a reader excludes on purpose (e.g. base stations)."""
+    """Build the :class:`Problem` of rows a reader excludes on purpose (e.g. base stations)."""
     hits = np.flatnonzero(mask)[:3]
     return Problem(check, column, reason, int(mask.sum()), tuple(index[hits].tolist()))
 
 
-def pre_report(n_in: int, problems: Sequence[Problem], notes: Sequence[str] = (), table: str = "positions") -> QualityReport:
+def pre_report(
+    n_in: int, problems: Sequence[Problem], notes: Sequence[str] = (), table: str = "positions"
+) -> QualityReport:
     """Report of what a reader removed before validation (n_out = rows handed on)."""
     n_out = n_in - sum(p.n_rows for p in problems)
     return QualityReport(table, n_in, n_out, tuple(p for p in problems if p.n_rows), tuple(notes))
@@ -263,16 +304,24 @@ def finish(
     return (df, report) if return_report else df
 
 
-def text_lines(path_or_lines: PathLike | Sequence[str] | io.TextIOBase, encoding: str) -> tuple[list[str], Path | None]:
-    """Lines of a text file (decoded strictly) or of an in-memory sequence of strings."""
+def text_lines(
+    path_or_lines: PathLike | Sequence[str] | io.TextIOBase, encoding: str, *, strict: bool = True
+) -> tuple[list[str], Path | None]:
+    """Lines of a text file or of an in-memory sequence of strings.
+
+    With ``strict=False`` undecodable bytes become U+FFFD (the caller counts
+    those lines) instead of raising :class:`DataFormatError`.
+    """
     if isinstance(path_or_lines, str | os.PathLike):
         p = as_path(path_or_lines)
         with open_binary(p) as fh:
             raw = fh.read()
         try:
-            text = raw.decode(encoding)
+            text = raw.decode(encoding, errors="strict" if strict else "replace")
         except UnicodeDecodeError as exc:
             raise decode_error(p, encoding, exc) from None
+        except LookupError as exc:
+            raise DataFormatError(f"unknown encoding {encoding!r}") from exc
         return text.splitlines(), p
     if isinstance(path_or_lines, io.TextIOBase):
         return path_or_lines.read().splitlines(), None

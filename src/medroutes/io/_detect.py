@@ -7,8 +7,9 @@ import re
 
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path, head_text, inner_suffix
+from medroutes.schema import _short
 
-__all__ = ["detect_format", "POSITION_FORMATS", "INCIDENT_FORMATS", "ARRIVAL_FORMATS", "FORMATS", "kind_of"]
+__all__ = ["ARRIVAL_FORMATS", "FORMATS", "INCIDENT_FORMATS", "POSITION_FORMATS", "detect_format", "kind_of"]
 
 #: Formats read by :func:`medroutes.io.read_positions`.
 POSITION_FORMATS: tuple[str, ...] = ("dma", "marinecadastre", "nmea", "geo", "tidy_positions")
@@ -68,7 +69,9 @@ def _parquet_format(path: PathLike) -> str:
     try:
         schema = pq.read_schema(path)
     except Exception as exc:  # pyarrow.ArrowInvalid: not a Parquet file
-        raise DataFormatError(f"{path}: has a Parquet suffix but cannot be read as Parquet: {exc}") from exc
+        raise DataFormatError(
+            f"{path}: has a Parquet suffix but cannot be read as Parquet: {_short(exc, 300)}"
+        ) from exc
     names = set(schema.names)
     if schema.metadata and b"geo" in schema.metadata:
         return "geo"
@@ -78,7 +81,7 @@ def _parquet_format(path: PathLike) -> str:
         return "tidy_incidents"
     raise DataFormatError(
         f"{path}: Parquet file is neither GeoParquet nor a medroutes positions/incidents table "
-        f"(columns: {', '.join(sorted(names)[:12])})"
+        f"(columns: {', '.join(_short(c, 40) for c in sorted(names)[:12])})"
     )
 
 
@@ -140,6 +143,6 @@ def detect_format(path: PathLike) -> str:
                     f"comma-separated files. Convert it, e.g. pd.read_csv(path, sep={sep!r}).to_csv(new_path, index=False)"
                 )
     raise DataFormatError(
-        f"{p}: unknown format (suffix {suffix or '(none)'!r}, first line {first[:100]!r}); "
+        f"{p}: unknown format (suffix {_short(suffix, 20) or '(none)'!r}, first line {_short(first, 100)!r}); "
         f"medroutes reads {', '.join(FORMATS)}: pass format= if the file is one of them"
     )

@@ -6,6 +6,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -13,7 +14,7 @@ from medroutes.errors import OutputError
 from medroutes.io._common import PathLike
 from medroutes.schema import validate_incidents, validate_positions
 
-__all__ = ["write_positions", "write_incidents"]
+__all__ = ["write_incidents", "write_positions"]
 
 _KINDS = {".parquet": "parquet", ".pq": "parquet", ".csv": "csv", ".csv.gz": "csv.gz"}
 
@@ -51,7 +52,7 @@ def _atomic_write(df: pd.DataFrame, path: PathLike, *, overwrite: bool, what: st
     if kind == "parquet":
         writer = lambda tmp: out.to_parquet(tmp, index=False)  # noqa: E731
     else:
-        comp = "gzip" if kind == "csv.gz" else None
+        comp: Literal["gzip"] | None = "gzip" if kind == "csv.gz" else None
         writer = lambda tmp: out.to_csv(tmp, index=False, compression=comp)  # noqa: E731
     fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
     os.close(fd)

@@ -39,7 +39,7 @@ def read_positions(
 def read_positions(
     path: PathLike,
     *,
-    format: str | None = None,  # noqa: A002  (the contract's name)
+    format: str | None = None,
     on_invalid: OnInvalid = "raise",
     assume_tz: str | None = None,
     return_report: bool = False,

@@ -19,7 +19,7 @@ from medroutes.io._aiscodes import blank_sentinels
 from medroutes.io._common import PathLike, as_path, excluded_problem, finish, pre_report, read_csv
 from medroutes.schema import OnInvalid, QualityReport, validate_positions
 
-__all__ = ["VARIABLE_MAP", "DEFAULT_MOBILE_TYPES", "PLACEHOLDERS", "TIME_FORMAT", "read_dma"]
+__all__ = ["DEFAULT_MOBILE_TYPES", "PLACEHOLDERS", "TIME_FORMAT", "VARIABLE_MAP", "read_dma"]
 
 #: DMA column -> medroutes column. The first ten are the positions schema; the
 #: rest are kept only with ``extra_columns=True``.
@@ -52,7 +52,18 @@ VARIABLE_MAP: dict[str, str] = {
     "D": "to_starboard_m",
 }
 
-_SCHEMA_SOURCE = ["# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude", "SOG", "COG", "Name", "Ship type", "Length"]
+_SCHEMA_SOURCE = [
+    "# Timestamp",
+    "Type of mobile",
+    "MMSI",
+    "Latitude",
+    "Longitude",
+    "SOG",
+    "COG",
+    "Name",
+    "Ship type",
+    "Length",
+]
 _REQUIRED = ["# Timestamp", "Type of mobile", "MMSI", "Latitude", "Longitude", "SOG", "COG"]
 
 #: ``Type of mobile`` values kept by default: ships' transponders. Base stations
@@ -216,10 +227,11 @@ def read_dma(
 
 
 def _mmsi(s: pd.Series) -> pd.Series:
-    """MMSI as int64 when every value is a whole number, else nullable Int64 (bad values missing)."""
+    """MMSI as int64 when every value is a whole number below 1e10, else nullable Int64 (others missing)."""
     if pd.api.types.is_integer_dtype(s.dtype) and isinstance(s.dtype, np.dtype):
         return s.astype("int64")
     num = pd.to_numeric(s, errors="coerce")
-    whole = num.notna() & (num == np.floor(num))
+    # MMSIs have 9 digits (fewer with leading zeros); anything else cannot be an id
+    whole = num.notna() & (num == np.floor(num)) & (num >= 0) & (num < 1e10)
     out = num.where(whole).astype("Int64")
     return out.astype("int64") if out.notna().all() else out

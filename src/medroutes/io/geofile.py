@@ -16,9 +16,9 @@ import pandas as pd
 
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path, finish, pre_report
-from medroutes.schema import OnInvalid, QualityReport, parse_timestamps, validate_positions
+from medroutes.schema import OnInvalid, QualityReport, _short, parse_timestamps, validate_positions
 
-__all__ = ["VARIABLE_MAP", "GEO_SUFFIXES", "read_geo_positions"]
+__all__ = ["GEO_SUFFIXES", "VARIABLE_MAP", "read_geo_positions"]
 
 #: medroutes column -> the source column names looked for, in order of preference
 #: (matched case-insensitively). The id prefers a vessel id (MMSI) over a trajectory id.
@@ -54,12 +54,12 @@ def _read_frame(p: Path, layer: str | int | None) -> pd.DataFrame:
         if suffix in (".parquet", ".geoparquet"):
             return gpd.read_parquet(p)
         return gpd.read_file(p, layer=layer)
-    except (ValueError, TypeError) as exc:  # e.g. a Parquet file without geometry metadata
-        raise DataFormatError(f"{p}: cannot be read as a point layer: {exc}") from exc
-    except Exception as exc:  # pyogrio.errors.DataSourceError and friends
-        if type(exc).__module__.startswith(("pyogrio", "pyarrow")):
-            raise DataFormatError(f"{p}: cannot be read as a point layer: {exc}") from exc
+    except (PermissionError, FileNotFoundError):
         raise
+    except Exception as exc:  # pyogrio DataSourceError, pyarrow ArrowInvalid/OSError, ValueError, ...
+        raise DataFormatError(
+            f"{p}: cannot be read as a point layer ({type(exc).__name__}: {_short(exc, 300)})"
+        ) from exc
 
 
 @overload
@@ -169,7 +169,7 @@ def read_geo_positions(
             raise DataFormatError(
                 f"{p}: no {need.replace('_', ' ')} column found; looked for "
                 + ", ".join(repr(c) for c in VARIABLE_MAP[need])
-                + f" among {', '.join(map(str, cols[:15]))}"
+                + f" among {', '.join(_short(c, 40) for c in cols[:15])}"
             )
     df = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     df = df.rename(columns={v: k for k, v in used.items()})
@@ -184,7 +184,10 @@ def read_geo_positions(
             df[col] = np.nan
             notes.append(f"no {col} column: set to NaN")
     ts = df["timestamp"]
-    if not pd.api.types.is_datetime64_any_dtype(ts.dtype) and ts.astype("string").str.fullmatch(_DMA_TIME).all():
+    if (
+        not pd.api.types.is_datetime64_any_dtype(ts.dtype)
+        and ts.astype("string").str.fullmatch(_DMA_TIME).all()
+    ):
         ts = pd.to_datetime(ts, format="%d/%m/%Y %H:%M:%S")
     df["timestamp"] = parse_timestamps(ts, column=used["timestamp"], table="positions", assume_tz=assume_tz)
     front = ["vessel_id", "timestamp", "lat", "lon", "sog_kn", "cog_deg", "vessel_type", "name", "length_m"]

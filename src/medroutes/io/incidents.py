@@ -37,7 +37,7 @@ def read_incidents(
 def read_incidents(
     path: PathLike,
     *,
-    format: str | None = None,  # noqa: A002  (the contract's name)
+    format: str | None = None,
     on_invalid: OnInvalid = "raise",
     return_report: bool = False,
 ) -> pd.DataFrame | tuple[pd.DataFrame, QualityReport]:

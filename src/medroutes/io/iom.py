@@ -30,9 +30,9 @@ import pandas as pd
 
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path, finish, pre_report, read_csv
-from medroutes.schema import OnInvalid, QualityReport, validate_incidents
+from medroutes.schema import OnInvalid, QualityReport, _short, validate_incidents
 
-__all__ = ["VARIABLE_MAP", "SOURCE", "SHIPWRECK_PATTERN", "NOT_READ", "read_iom_mmp"]
+__all__ = ["NOT_READ", "SHIPWRECK_PATTERN", "SOURCE", "VARIABLE_MAP", "read_iom_mmp"]
 
 #: IOM column (either layout, matched case-insensitively) -> medroutes column.
 #: ``incident_id``, ``timestamp``, ``lat``/``lon``, ``incident_type``,
@@ -123,7 +123,9 @@ def _year_month(year: pd.Series, month: pd.Series | None) -> tuple[pd.Series, pd
     m_ok = y_ok & m.notna() & m.between(1, 12) & (m == np.floor(m))
     parts = pd.DataFrame({"year": y.where(y_ok, 1970), "month": m.where(m_ok, 1), "day": 1}).astype("int64")
     stamp = pd.to_datetime(parts, utc=True).astype("datetime64[ns, UTC]").where(y_ok)
-    precision = pd.Series(np.where(m_ok, "month", np.where(y_ok, "year", None)), index=y.index, dtype="str")
+    precision = pd.Series(pd.NA, index=y.index, dtype="str")
+    precision[y_ok] = "year"
+    precision[m_ok] = "month"
     return stamp, precision
 
 
@@ -143,11 +145,66 @@ def _coordinates(coords: pd.Series) -> tuple[pd.Series, pd.Series, pd.Series, pd
     dlat = lat_dec.fillna("").str.len().astype("float64")
     dlon = lon_dec.fillna("").str.len().astype("float64")
     # half a unit of the last digit written, in km (east-west shrinks with cos(lat))
-    half_lat = 0.5 * 10.0 ** (-dlat) * _KM_PER_DEG
-    half_lon = 0.5 * 10.0 ** (-dlon) * _KM_PER_DEG * np.cos(np.radians(lat))
-    prec = np.hypot(half_lat, half_lon).round(3).where(lat.notna() & lon.notna())
+    half_lat = 0.5 * 10.0 ** (-dlat.to_numpy()) * _KM_PER_DEG
+    half_lon = 0.5 * 10.0 ** (-dlon.to_numpy()) * _KM_PER_DEG * np.cos(np.radians(lat.to_numpy()))
+    radius = np.round(np.hypot(half_lat, half_lon), 3)
+    prec = pd.Series(radius, index=lat.index).where(lat.notna() & lon.notna())
     unreadable = s.notna() & (s != "") & (lat.isna() | lon.isna())
     return lat, lon, prec.astype("float64"), unreadable
+
+
+def _incident_ids(src: pd.DataFrame, notes: list[str]) -> pd.Series:
+    """IOM ids where present (Incident ID, else Main ID, else Web ID), else 'iom-<data row>'."""
+    row_ids = pd.Series([f"iom-{i}" for i in range(1, len(src) + 1)], index=src.index, dtype="str")
+    for cand in ("iom_incident_id", "main_id", "web_id"):
+        if cand in src.columns:
+            ids = src[cand].astype("str").str.strip()
+            blank = ids.isna() | (ids == "")
+            if blank.any():
+                notes.append(
+                    f"{int(blank.sum()):,} rows have a blank IOM id: incident_id 'iom-<data row number>'"
+                )
+            return ids.where(~blank, row_ids)
+    notes.append("the file has no IOM ids: incident_id is 'iom-<data row number>'")
+    return row_ids
+
+
+def _times(src: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Timestamp and date_precision: the incident date, else year + month, else year."""
+    ts = pd.Series(pd.NaT, index=src.index, dtype="datetime64[ns, UTC]")
+    precision = pd.Series(pd.NA, index=src.index, dtype="str")
+    if "incident_date" in src.columns:
+        ts = _parse_dates(src["incident_date"])
+        precision = precision.where(ts.isna(), "day")
+    if "year" in src.columns:
+        ym, ym_precision = _year_month(src["year"], _col(src, "month"))
+        fill = ts.isna() & ym.notna()
+        ts = ts.where(~fill, ym)
+        precision = precision.where(~fill, ym_precision)
+    return ts, precision
+
+
+def _place(src: pd.DataFrame, notes: list[str]) -> tuple[pd.Series, pd.Series, pd.Series]:
+    if "coordinates" not in src.columns:
+        notes.append("the file has no Coordinates column")
+        empty = pd.Series(np.nan, index=src.index)
+        return empty, empty, empty
+    lat, lon, prec, unreadable = _coordinates(src["coordinates"])
+    if unreadable.any():
+        notes.append(
+            f"{int(unreadable.sum()):,} rows have Coordinates that cannot be read (kept without location)"
+        )
+    return lat, lon, prec
+
+
+def _routes(src: pd.DataFrame, notes: list[str]) -> pd.Series:
+    if "route" not in src.columns:
+        return pd.Series(pd.NA, index=src.index, dtype="str")
+    route = src["route"].astype("str").str.strip()
+    no_route = route.isna() | route.isin(["", "0"])
+    if no_route.any():
+        notes.append(f"{int(no_route.sum()):,} rows have no migration route ('0' or empty -> missing)")
+    return route.where(~no_route)
 
 
 def _lookup(columns: pd.Index) -> dict[str, str]:
@@ -257,14 +314,16 @@ def read_iom_mmp(
     """
     p = as_path(path)
     enc = "utf-8-sig" if encoding.lower().replace("_", "-") in ("utf-8", "utf8") else encoding
-    raw = read_csv(p, what="IOM Missing Migrants CSV", encoding=enc, dtype="str", keep_default_na=False, na_values=[""])
+    raw = read_csv(
+        p, what="IOM Missing Migrants CSV", encoding=enc, dtype="str", keep_default_na=False, na_values=[""]
+    )
     raw.columns = [str(c).strip() for c in raw.columns]
     mapping = _lookup(raw.columns)
     ours = set(mapping.values())
     if not ({"dead", "missing"} <= ours and ({"year", "incident_date"} & ours)):
         raise DataFormatError(
             f"{p}: not an IOM Missing Migrants file: needs 'Number of Dead', 'Minimum Estimated Number "
-            f"of Missing' and a year or date column; header has {', '.join(raw.columns[:10])}"
+            f"of Missing' and a year or date column; header has {', '.join(_short(c, 40) for c in raw.columns[:10])}"
         )
     src = raw.rename(columns=mapping)
     src = src[[c for c in src.columns if c in ours]]
@@ -272,60 +331,19 @@ def read_iom_mmp(
     notes: list[str] = []
     layout = "official" if ({"iom_incident_id", "main_id", "web_id", "incident_date"} & ours) else "kaggle"
 
-    # ids
-    row_ids = pd.Series([f"iom-{i}" for i in range(1, n + 1)], index=src.index, dtype="str")
-    ids = None
-    for cand in ("iom_incident_id", "main_id", "web_id"):
-        if cand in src.columns:
-            ids = src[cand].astype("str").str.strip()
-            break
-    if ids is None:
-        incident_id = row_ids
-        notes.append("the file has no IOM ids: incident_id is 'iom-<data row number>'")
-    else:
-        blank = ids.isna() | (ids == "")
-        incident_id = ids.where(~blank, row_ids)
-        if blank.any():
-            notes.append(f"{int(blank.sum()):,} rows have a blank IOM id: incident_id 'iom-<data row number>'")
-
-    # time
-    ts = pd.Series(pd.NaT, index=src.index, dtype="datetime64[ns, UTC]")
-    precision = pd.Series(pd.NA, index=src.index, dtype="str")
-    if "incident_date" in src.columns:
-        day = _parse_dates(src["incident_date"])
-        ts = day
-        precision = precision.where(day.isna(), "day")
-    if "year" in src.columns:
-        ym, ym_precision = _year_month(src["year"], _col(src, "month"))
-        fill = ts.isna() & ym.notna()
-        ts = ts.where(~fill, ym)
-        precision = precision.where(~fill, ym_precision)
-
-    # place
-    if "coordinates" in src.columns:
-        lat, lon, prec, unreadable = _coordinates(src["coordinates"])
-        if unreadable.any():
-            notes.append(f"{int(unreadable.sum()):,} rows have Coordinates that cannot be read (kept without location)")
-    else:
-        lat = lon = prec = pd.Series(np.nan, index=src.index)
-        notes.append("the file has no Coordinates column")
-
-    route = _col(src, "route")
-    if route is not None:
-        route = route.astype("str").str.strip()
-        no_route = route.isna() | route.isin(["", "0"])
-        if no_route.any():
-            notes.append(f"{int(no_route.sum()):,} rows have no migration route ('0' or empty -> missing)")
-        route = route.where(~no_route)
-    else:
-        route = pd.Series(pd.NA, index=src.index, dtype="str")
+    incident_id = _incident_ids(src, notes)
+    ts, precision = _times(src)
+    lat, lon, prec = _place(src, notes)
+    route = _routes(src, notes)
 
     location = _col(src, "location")
     text = location.astype("str").fillna("") if location is not None else pd.Series("", index=src.index)
     shipwreck = text.str.contains(SHIPWRECK_PATTERN, case=False, regex=True).to_numpy(dtype=bool)
     record_type = _col(src, "record_type")
     if record_type is not None:
-        record_type = record_type.astype("str").str.strip().str.lower().str.replace(r"\s*,\s*", ",", regex=True)
+        record_type = (
+            record_type.astype("str").str.strip().str.lower().str.replace(r"\s*,\s*", ",", regex=True)
+        )
 
     df = pd.DataFrame(
         {
@@ -342,7 +360,7 @@ def read_iom_mmp(
             "date_precision": precision,
             "location_precision_km": prec,
             "record_type": record_type if record_type is not None else pd.NA,
-            "cause": _col(src, "cause").astype("str") if "cause" in src.columns else pd.NA,
+            "cause": src["cause"].astype("str") if "cause" in src.columns else pd.NA,
         },
         index=src.index,
     )

@@ -157,4 +157,3 @@ def read_marinecadastre(
         inverse = {v: k for k, v in VARIABLE_MAP.items()}
         out = out.rename(columns=inverse)
     return finish(out, report, path=p, fmt="marinecadastre", return_report=return_report)
-

@@ -9,9 +9,9 @@ import pandas as pd
 
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path, finish, inner_suffix, read_csv
-from medroutes.schema import OnInvalid, QualityReport, validate_incidents, validate_positions
+from medroutes.schema import OnInvalid, QualityReport, _short, validate_incidents, validate_positions
 
-__all__ = ["read_tidy_positions", "read_tidy_incidents", "ID_COLUMNS"]
+__all__ = ["ID_COLUMNS", "read_tidy_incidents", "read_tidy_positions"]
 
 #: Identifier columns: read from CSV as text, then as int64 when every value is a
 #: plain integer (so ids survive a CSV round trip either way).
@@ -36,7 +36,7 @@ def _read_table(p: Path, what: str, encoding: str) -> pd.DataFrame:
         try:
             df = pd.read_parquet(p)
         except Exception as exc:  # pyarrow.ArrowInvalid and friends
-            raise DataFormatError(f"{p}: cannot be read as Parquet: {exc}") from exc
+            raise DataFormatError(f"{p}: cannot be read as Parquet: {_short(exc, 300)}") from exc
         if len(df) == 0:
             raise DataFormatError(f"{p}: has a schema but no data rows ({what})")
         return df

@@ -19,7 +19,11 @@ from medroutes.schema import QualityReport
 __all__ = ["VARIABLE_MAP", "read_unhcr_arrivals"]
 
 #: UNHCR column -> medroutes column.
-VARIABLE_MAP: dict[str, str] = {"data_date": "date", "individuals": "arrivals", "unix_timestamp": "unix_timestamp"}
+VARIABLE_MAP: dict[str, str] = {
+    "data_date": "date",
+    "individuals": "arrivals",
+    "unix_timestamp": "unix_timestamp",
+}
 
 
 @overload
@@ -67,30 +71,49 @@ def read_unhcr_arrivals(
         repeated dates, or arrivals that are missing, negative or fractional.
     """
     p = as_path(path)
-    raw = read_csv(p, what="UNHCR arrivals CSV", encoding=encoding, required=["data_date", "individuals"], dtype={"data_date": "str"})
+    raw = read_csv(
+        p,
+        what="UNHCR arrivals CSV",
+        encoding=encoding,
+        required=["data_date", "individuals"],
+        dtype={"data_date": "str"},
+    )
     n = len(raw)
     date = pd.to_datetime(raw["data_date"].str.strip(), format="%Y-%m-%d", utc=True, errors="coerce")
     problems: list[str] = []
     bad = date.isna()
     if bad.any():
-        problems.append(f"column 'data_date': {int(bad.sum()):,} of {n:,} rows are not YYYY-MM-DD dates (first rows {list(raw.index[bad][:3])})")
+        problems.append(
+            f"column 'data_date': {int(bad.sum()):,} of {n:,} rows are not YYYY-MM-DD dates (first rows {list(raw.index[bad][:3])})"
+        )
     if "unix_timestamp" in raw.columns:
         unix = pd.to_numeric(raw["unix_timestamp"], errors="coerce")
         expected = (date - pd.Timestamp("1970-01-01", tz="UTC")) // pd.Timedelta(seconds=1)
         off = ~bad & unix.notna() & (unix != expected)
         if off.any():
-            problems.append(f"column 'unix_timestamp': {int(off.sum()):,} of {n:,} rows disagree with data_date (first rows {list(raw.index[off][:3])})")
+            problems.append(
+                f"column 'unix_timestamp': {int(off.sum()):,} of {n:,} rows disagree with data_date (first rows {list(raw.index[off][:3])})"
+            )
     arrivals = pd.to_numeric(raw["individuals"], errors="coerce")
     bad_n = arrivals.isna() | (arrivals < 0) | (arrivals != np.floor(arrivals))
     if bad_n.any():
-        problems.append(f"column 'individuals': {int(bad_n.sum()):,} of {n:,} rows are missing, negative or not whole numbers (first rows {list(raw.index[bad_n][:3])})")
+        problems.append(
+            f"column 'individuals': {int(bad_n.sum()):,} of {n:,} rows are missing, negative or not whole numbers (first rows {list(raw.index[bad_n][:3])})"
+        )
     dup = date.duplicated() & date.notna()
     if dup.any():
-        problems.append(f"column 'data_date': {int(dup.sum()):,} of {n:,} rows repeat an earlier date (first rows {list(raw.index[dup][:3])})")
+        problems.append(
+            f"column 'data_date': {int(dup.sum()):,} of {n:,} rows repeat an earlier date (first rows {list(raw.index[dup][:3])})"
+        )
     if problems:
         raise SchemaError("UNHCR arrivals: " + "; ".join(problems))
     out = pd.DataFrame({"date": date.astype("datetime64[ns, UTC]"), "arrivals": arrivals.astype("int64")})
     out = out.sort_values("date", kind="stable").reset_index(drop=True)
     span = (out["date"].iloc[-1] - out["date"].iloc[0]).days + 1
-    report = pre_report(n, [], [f"{n:,} days with arrivals over a span of {span:,} days ({span - n:,} days absent)"], table="arrivals")
+    report = pre_report(
+        n,
+        [],
+        [f"{n:,} days with arrivals over a span of {span:,} days ({span - n:,} days absent)"],
+        table="arrivals",
+    )
     return finish(out, report, path=p, fmt="unhcr_arrivals", return_report=return_report)

@@ -41,13 +41,13 @@ def _safe(text: object) -> str:
 
 def _new_axes(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes]:
     if ax is None:
-        fig, ax = plt.subplots(figsize=figsize)
-        return fig, ax
+        new_fig, new_ax = plt.subplots(figsize=figsize)
+        return new_fig, new_ax
     if not isinstance(ax, Axes):
         raise ConfigError(f"ax must be a matplotlib Axes or None, got {type(ax).__name__}")
-    fig = ax.get_figure()
-    assert isinstance(fig, Figure)
-    return fig, ax
+    root = ax.get_figure(root=True)
+    assert isinstance(root, Figure)
+    return root, ax
 
 
 def _check_extent(extent: Sequence[float] | None) -> Extent:
@@ -68,7 +68,7 @@ def _check_extent(extent: Sequence[float] | None) -> Extent:
 
 
 def _data_extent(lon: ArrayLike, lat: ArrayLike, *, pad: float = 0.12, min_span: float = 3.0) -> Extent:
-    """Padded bounding box of finite points; the Central Med default when there are none."""
+    """Return the padded bounding box of finite points (the Central Med default when there are none)."""
     x = np.asarray(lon, dtype=np.float64).ravel()
     y = np.asarray(lat, dtype=np.float64).ravel()
     ok = np.isfinite(x) & np.isfinite(y)
@@ -192,8 +192,15 @@ def _add_scale_bar(ax: Axes, extent: Extent) -> None:
 
 def _add_north_arrow(ax: Axes) -> None:
     box = FancyBboxPatch(
-        (0.93, 0.775), 0.05, 0.2, boxstyle="round,pad=0.005", transform=ax.transAxes,
-        facecolor="white", edgecolor="none", alpha=0.75, zorder=20,
+        (0.93, 0.775),
+        0.05,
+        0.2,
+        boxstyle="round,pad=0.005",
+        transform=ax.transAxes,
+        facecolor="white",
+        edgecolor="none",
+        alpha=0.75,
+        zorder=20,
     )
     ax.add_patch(box)
     ax.annotate(
@@ -230,8 +237,8 @@ def _set_map_axes(ax: Axes, extent: Extent) -> None:
     step = _graticule_step(max(lon1 - lon0, lat1 - lat0))
     xt = np.arange(math.ceil(lon0 / step) * step, lon1 + 1e-9, step)
     yt = np.arange(math.ceil(lat0 / step) * step, lat1 + 1e-9, step)
-    ax.xaxis.set_major_locator(FixedLocator(xt))
-    ax.yaxis.set_major_locator(FixedLocator(yt))
+    ax.xaxis.set_major_locator(FixedLocator(xt.tolist()))
+    ax.yaxis.set_major_locator(FixedLocator(yt.tolist()))
     ax.xaxis.set_major_formatter(FuncFormatter(_fmt_deg(("E", "W"))))
     ax.yaxis.set_major_formatter(FuncFormatter(_fmt_deg(("N", "S"))))
     ax.grid(True, color=GRID_COLOR, lw=0.5, ls=(0, (2, 2)), zorder=1)
@@ -241,7 +248,11 @@ def _set_map_axes(ax: Axes, extent: Extent) -> None:
 
 
 def _map_frame(
-    ax: Axes | None, extent: Sequence[float] | None, *, basemap: bool, figsize: tuple[float, float] = (8.0, 6.0)
+    ax: Axes | None,
+    extent: Sequence[float] | None,
+    *,
+    basemap: bool,
+    figsize: tuple[float, float] = (8.0, 6.0),
 ) -> tuple[Figure, Axes, Extent]:
     """Create or reuse axes and draw the basemap (or only the graticule) for a map function."""
     ext = _check_extent(extent)

@@ -17,13 +17,13 @@ from medroutes.plot._base import _new_axes, _safe
 from medroutes.plot._style import OKABE_ITO
 
 __all__ = [
-    "plot_departures",
-    "plot_calibration",
-    "plot_backtest",
-    "plot_od_matrix",
     "departures_by_zone",
-    "reliability_table",
     "od_matrix",
+    "plot_backtest",
+    "plot_calibration",
+    "plot_departures",
+    "plot_od_matrix",
+    "reliability_table",
 ]
 
 _FREQ_WORDS = {"D": "day", "W": "week", "MS": "month", "ME": "month", "M": "month"}
@@ -81,7 +81,11 @@ def departures_by_zone(
     """
     if {"start_time", "departure_zone"} <= set(departures.columns) and "zone_id" not in departures.columns:
         d = pd.DataFrame(
-            {"date": _utc(departures["start_time"]), "zone_id": departures["departure_zone"].astype(str), "v": 1.0}
+            {
+                "date": _utc(departures["start_time"]),
+                "zone_id": departures["departure_zone"].astype(str),
+                "v": 1.0,
+            }
         )
     else:
         _require(departures, ("date", "zone_id", value), "departures")
@@ -154,9 +158,16 @@ def plot_departures(
         table = table[top].assign(**{"other zones": table.drop(columns=top).sum(axis=1)})
     fig, ax = _new_axes(ax, (8.0, 3.8))
     period = _FREQ_WORDS.get(freq.split("-")[0], freq)
-    x = table.index.tz_convert("UTC").tz_localize(None)
+    x = pd.DatetimeIndex(table.index).tz_convert("UTC").tz_localize(None)
     for i, zone in enumerate(table.columns):
-        ax.plot(x, table[zone].to_numpy(), color=OKABE_ITO[i % len(OKABE_ITO)], lw=1.6, label=_safe(zone), zorder=3)
+        ax.plot(
+            x,
+            table[zone].to_numpy(),
+            color=OKABE_ITO[i % len(OKABE_ITO)],
+            lw=1.6,
+            label=_safe(zone),
+            zorder=3,
+        )
     what = "Persons departing" if value == "persons" and "zone_id" in departures.columns else "Departures"
     unit = "persons" if what.startswith("Persons") else "boats"
     ax.set_ylabel(f"{what} [{unit} per {period}]")
@@ -181,7 +192,7 @@ def plot_departures(
         series = w.groupby(_grouper(freq))["v"].mean()
         series = series.reindex(table.index)
         twin = ax.twinx()
-        wx = series.index.tz_convert("UTC").tz_localize(None)
+        wx = pd.DatetimeIndex(series.index).tz_convert("UTC").tz_localize(None)
         twin.fill_between(wx, series.to_numpy(), color="#999999", alpha=0.18, lw=0, zorder=1)
         twin.plot(wx, series.to_numpy(), color="#555555", lw=1.0, ls="--", zorder=2)
         twin.set_ylabel(f"{_WEATHER_LABELS[weather_var]}, mean per {period}")
@@ -192,8 +203,13 @@ def plot_departures(
         labels.append(f"{_WEATHER_LABELS[weather_var].split(' [')[0]} (right axis)")
         ax.medroutes_twin = twin  # type: ignore[attr-defined]
     ax.legend(
-        handles, labels, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncols=min(4, len(labels)),
-        framealpha=0.95, title="Departure zone",
+        handles,
+        labels,
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.16),
+        ncols=min(4, len(labels)),
+        framealpha=0.95,
+        title="Departure zone",
     )
     ax.set_title(title if title is not None else f"{what} per {period} by departure zone")
     return fig, ax
@@ -240,9 +256,13 @@ def reliability_table(
     if p.shape != y.shape:
         raise ConfigError(f"predicted and observed differ in length ({len(p):,} vs {len(y):,})")
     if not np.isin(y, (0.0, 1.0)).all():
-        raise SchemaError(f"observed: {int((~np.isin(y, (0.0, 1.0))).sum()):,} of {len(y):,} values are not 0 or 1")
+        raise SchemaError(
+            f"observed: {int((~np.isin(y, (0.0, 1.0))).sum()):,} of {len(y):,} values are not 0 or 1"
+        )
     if np.isnan(p).any() or (p < 0).any() or (p > 1).any():
-        raise SchemaError(f"predicted: {int((np.isnan(p) | (p < 0) | (p > 1)).sum()):,} of {len(p):,} values are not in 0..1")
+        raise SchemaError(
+            f"predicted: {int((np.isnan(p) | (p < 0) | (p > 1)).sum()):,} of {len(p):,} values are not in 0..1"
+        )
     if not (isinstance(n_bins, int) and n_bins >= 1):
         raise ConfigError(f"n_bins must be a positive integer, got {n_bins!r}")
     if strategy == "uniform":
@@ -315,10 +335,17 @@ def plot_calibration(
     top = min(1.0, top)
     ax.plot([0, top], [0, top], color="#888888", ls="--", lw=1.0, label="Perfectly calibrated", zorder=1)
     ax.errorbar(
-        table["mean_predicted"], table["observed_freq"],
+        table["mean_predicted"],
+        table["observed_freq"],
         yerr=[table["observed_freq"] - table["low"], table["high"] - table["observed_freq"]],
-        fmt="o", color=OKABE_ITO[3], ecolor=OKABE_ITO[3], elinewidth=1.0, capsize=3, ms=5,
-        label=f"Observed (95 % interval), Brier {brier:.4f}", zorder=3,
+        fmt="o",
+        color=OKABE_ITO[3],
+        ecolor=OKABE_ITO[3],
+        elinewidth=1.0,
+        capsize=3,
+        ms=5,
+        label=f"Observed (95 % interval), Brier {brier:.4f}",
+        zorder=3,
     )
     ax.plot(table["mean_predicted"], table["observed_freq"], color=OKABE_ITO[3], lw=0.8, zorder=2)
     ax.set_xlim(0, top)
@@ -397,11 +424,28 @@ def plot_backtest(
         outside = ok & ~inside
         if outside.any():
             ax.scatter(
-                xv[outside], obs[outside], s=90, facecolors="none", edgecolors=OKABE_ITO[4], linewidths=1.4,
-                zorder=5, label="Observed outside the interval", clip_on=False,
+                xv[outside],
+                obs[outside],
+                s=90,
+                facecolors="none",
+                edgecolors=OKABE_ITO[4],
+                linewidths=1.4,
+                zorder=5,
+                label="Observed outside the interval",
+                clip_on=False,
             )
-    ax.plot(xv, pred, marker="_" if not is_time else None, ms=14, mew=2, ls="-" if is_time else "none",
-            color=OKABE_ITO[3], lw=1.4, label="Predicted", zorder=3)
+    ax.plot(
+        xv,
+        pred,
+        marker="_" if not is_time else None,
+        ms=14,
+        mew=2,
+        ls="-" if is_time else "none",
+        color=OKABE_ITO[3],
+        lw=1.4,
+        label="Predicted",
+        zorder=3,
+    )
     ax.plot(xv, obs, marker="o", ls="none", color="black", ms=4.5, label="Observed", zorder=4, clip_on=False)
     if is_time:
         locator = mdates.AutoDateLocator(minticks=3, maxticks=8)
@@ -448,7 +492,9 @@ def od_matrix(od: pd.DataFrame, *, value: str | None = None) -> pd.DataFrame:
         table = pd.crosstab(dep, arr)
     else:
         _require(od, (value,), "voyages")
-        table = pd.crosstab(dep, arr, values=pd.to_numeric(od[value], errors="coerce"), aggfunc="sum").fillna(0)
+        table = pd.crosstab(dep, arr, values=pd.to_numeric(od[value], errors="coerce"), aggfunc="sum").fillna(
+            0
+        )
     table.index.name, table.columns.name = "departure_zone", "arrival_zone"
     return table
 

@@ -24,17 +24,27 @@ if TYPE_CHECKING:
     import networkx as nx
 
 __all__ = [
-    "plot_route_graph",
+    "edge_width",
+    "incident_marker_area",
     "plot_corridors",
     "plot_incidents",
     "plot_risk_map",
-    "incident_marker_area",
-    "edge_width",
+    "plot_route_graph",
 ]
 
 _EDGE_COLOR = "#08306b"
-_WEIGHT_WORDS = {"n_voyages": "voyages", "n_vessels": "vessels", "persons": "persons", "dead_missing": "dead + missing"}
-_OUTSIDE = {"loc": "upper left", "bbox_to_anchor": (1.02, 1.0), "borderaxespad": 0.0, "framealpha": 0.95}
+_WEIGHT_WORDS = {
+    "n_voyages": "voyages",
+    "n_vessels": "vessels",
+    "persons": "persons",
+    "dead_missing": "dead + missing",
+}
+_OUTSIDE: dict[str, Any] = {
+    "loc": "upper left",
+    "bbox_to_anchor": (1.02, 1.0),
+    "borderaxespad": 0.0,
+    "framealpha": 0.95,
+}
 _MIN_LW = 0.4
 
 
@@ -221,12 +231,21 @@ def plot_route_graph(
         )
         lc.set_gid("medroutes-edges")
         ax.add_collection(lc, autolim=False)
-        for lev in _nice_levels(wmax):
+        for lev in [lev for lev in _nice_levels(wmax) if lev >= min_weight] or [wmax]:
             handles.append(
-                Line2D([], [], color=_EDGE_COLOR, alpha=0.75, lw=float(edge_width([lev], wmax=wmax, max_width=max_width)[0]), label=f"{lev:,.0f} {word}")
+                Line2D(
+                    [],
+                    [],
+                    color=_EDGE_COLOR,
+                    alpha=0.75,
+                    lw=float(edge_width([lev], wmax=wmax, max_width=max_width)[0]),
+                    label=f"{lev:,.0f} {word}",
+                )
             )
     if n_hidden:
-        handles.append(Line2D([], [], color="none", label=f"{n_hidden:,} edges below {min_weight:g} not drawn"))
+        handles.append(
+            Line2D([], [], color="none", label=f"{n_hidden:,} edges below {min_weight:g} not drawn")
+        )
     for kind, marker, color, label in (
         ("departure", "^", OKABE_ITO[0], "Departure zone"),
         ("arrival", "s", OKABE_ITO[3], "Arrival zone"),
@@ -235,12 +254,21 @@ def plot_route_graph(
         if len(sel) == 0:
             continue
         ax.scatter(
-            sel["x"], sel["y"], s=70, marker=marker, c=color, edgecolors="black", linewidths=0.7, zorder=8,
+            sel["x"],
+            sel["y"],
+            s=70,
+            marker=marker,
+            c=color,
+            edgecolors="black",
+            linewidths=0.7,
+            zorder=8,
             label=label,
         )
         handles.append(Line2D([], [], ls="none", marker=marker, mfc=color, mec="black", ms=8, label=label))
         for name, x, y in zip(sel["label"], sel["x"], sel["y"], strict=True):
-            ax.text(x, y, f"  {name}", fontsize=7, va="center", zorder=9, path_effects=_HALO, parse_math=False)
+            ax.text(
+                x, y, f"  {name}", fontsize=7, va="center", zorder=9, path_effects=_HALO, parse_math=False
+            )
     if handles:
         ax.legend(handles=handles, title="Flow", **_OUTSIDE)
     ax.set_title(title if title is not None else f"Route graph ({len(edges):,} edges, width ∝ {word})")
@@ -258,8 +286,10 @@ def _corridor_bands(corridors: gpd.GeoDataFrame) -> np.ndarray:
 
     for col in ("band", "band_geometry"):
         if col in corridors.columns:
-            return np.asarray(corridors[col].to_numpy(), dtype=object)
-    for col, factor in (("half_width_km", 1.0), ("band_km", 1.0), ("width_km", 0.5)):
+            return np.array(
+                [g if isinstance(g, shapely.Geometry) else None for g in corridors[col]], dtype=object
+            )
+    for col, factor in (("half_width_km", 1.0), ("spread_km", 1.0), ("width_km", 0.5)):
         if col in corridors.columns:
             half = corridors[col].to_numpy(dtype=float) * factor * 1000.0
             proj = shapely.transform(
@@ -287,8 +317,9 @@ def plot_corridors(
     corridors
         GeoDataFrame in EPSG:4326, one row per corridor (e.g.
         ``CorridorClustering().fit(voyages).corridors_``): ``corridor_id``, the
-        centreline as ``geometry``, and the band either as a polygon column
-        ``band`` or as a width column (``half_width_km`` or ``width_km`` [km]).
+        centreline as the active geometry, and the band either as a polygon
+        column ``band`` or as a width column (``half_width_km``,
+        ``spread_km`` or ``width_km`` [km]).
         ``n_voyages`` is shown in the legend when present.
     ax
         Axes to draw on; a new figure when ``None``.
@@ -304,8 +335,12 @@ def plot_corridors(
     fig : matplotlib.figure.Figure
     ax : matplotlib.axes.Axes
     """
-    if "geometry" not in getattr(corridors, "columns", ()):
-        raise SchemaError("corridors: column 'geometry' (centreline) is missing")
+    import geopandas as gpd
+
+    if not isinstance(corridors, gpd.GeoDataFrame):
+        if "geometry" not in getattr(corridors, "columns", ()):
+            raise SchemaError(f"corridors: no centreline geometry column ({len(corridors):,} rows)")
+        corridors = gpd.GeoDataFrame(corridors, geometry="geometry", crs=4326)
     cid = corridors["corridor_id"] if "corridor_id" in corridors.columns else pd.Series(corridors.index)
     bands = _corridor_bands(corridors)
     if extent is None:
@@ -313,20 +348,30 @@ def plot_corridors(
         extent = _data_extent(xy[:, 0], xy[:, 1]) if len(xy) else None
     fig, ax, _ = _map_frame(ax, extent, basemap=basemap)
     handles: list[Any] = []
-    for i, (label, line, band) in enumerate(zip(cid.to_numpy(), corridors.geometry.to_numpy(), bands, strict=True)):
+    for i, (label, line, band) in enumerate(
+        zip(cid.to_numpy(), corridors.geometry.to_numpy(), bands, strict=True)
+    ):
         color = OKABE_ITO[i % len(OKABE_ITO)]
         if band is not None and not shapely.is_empty(band):
             pc = PathCollection(
                 _polygon_paths(np.asarray([band], dtype=object)),
-                facecolor=color, edgecolor=color, alpha=0.25, linewidth=0.8, zorder=4,
+                facecolor=color,
+                edgecolor=color,
+                alpha=0.25,
+                linewidth=0.8,
+                zorder=4,
             )
             ax.add_collection(pc, autolim=False)
         if line is not None and not shapely.is_empty(line):
-            lc = LineCollection(_lines_xy(np.asarray([line], dtype=object)), colors=color, linewidths=2.2, zorder=6)
+            lc = LineCollection(
+                _lines_xy(np.asarray([line], dtype=object)), colors=color, linewidths=2.2, zorder=6
+            )
             ax.add_collection(lc, autolim=False)
         extra = ""
+        if {"origin_zone", "destination_zone"} <= set(corridors.columns):
+            extra += f": {corridors['origin_zone'].iloc[i]} → {corridors['destination_zone'].iloc[i]}"
         if "n_voyages" in corridors.columns:
-            extra = f" ({int(corridors['n_voyages'].iloc[i]):,} voyages)"
+            extra += f" ({int(corridors['n_voyages'].iloc[i]):,} voyages)"
         handles.append(Line2D([], [], color=color, lw=2.2, label=_safe(f"{label}{extra}")))
     if len(corridors):
         handles.append(Patch(facecolor="#999999", alpha=0.35, edgecolor="#999999", label="Corridor band"))
@@ -429,23 +474,63 @@ def plot_incidents(
         sel = order[(itype[order] == t) & known[order]]
         color = INCIDENT_COLORS.get(t, "#7f7f7f")
         ax.scatter(
-            lon[sel], lat[sel], s=area[sel], c=color, alpha=0.7, edgecolors="#333333", linewidths=0.5, zorder=6,
+            lon[sel],
+            lat[sel],
+            s=area[sel],
+            c=color,
+            alpha=0.7,
+            edgecolors="#333333",
+            linewidths=0.5,
+            zorder=6,
             label=_safe(t),
         )
         handles.append(
-            Line2D([], [], ls="none", marker="o", mfc=color, mec="#333333", alpha=0.7, ms=7, label=_safe(t.replace("_", " ")))
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                mfc=color,
+                mec="#333333",
+                alpha=0.7,
+                ms=7,
+                label=_safe(t.replace("_", " ")),
+            )
         )
     unknown = has_xy & ~np.isfinite(dm)
     if unknown.any():
-        ax.scatter(lon[unknown], lat[unknown], s=12, facecolors="none", edgecolors="#333333", linewidths=0.7, zorder=6)
+        ax.scatter(
+            lon[unknown],
+            lat[unknown],
+            s=12,
+            facecolors="none",
+            edgecolors="#333333",
+            linewidths=0.7,
+            zorder=6,
+        )
         handles.append(
-            Line2D([], [], ls="none", marker="o", mfc="none", mec="#333333", ms=4, label=f"count unknown ({int(unknown.sum()):,})")
+            Line2D(
+                [],
+                [],
+                ls="none",
+                marker="o",
+                mfc="none",
+                mec="#333333",
+                ms=4,
+                label=f"count unknown ({int(unknown.sum()):,})",
+            )
         )
     size_handles = [
         Line2D(
-            [], [], ls="none", marker="o", mfc="#bbbbbb", mec="#333333",
+            [],
+            [],
+            ls="none",
+            marker="o",
+            mfc="#bbbbbb",
+            mec="#333333",
             ms=math.sqrt(float(incident_marker_area([lev], vmax=vmax, max_area=max_area)[0])),
-            label=f"{lev:,.0f} dead + missing", gid="medroutes-size-legend",
+            label=f"{lev:,.0f} dead + missing",
+            gid="medroutes-size-legend",
         )
         for lev in _nice_levels(vmax)
     ]
@@ -454,8 +539,14 @@ def plot_incidents(
         handles.append(Line2D([], [], color="none", label=f"{n_noxy:,} without coordinates not shown"))
     if size_handles:
         leg = ax.legend(
-            handles=size_handles, loc="lower left", bbox_to_anchor=(1.02, 0.0), borderaxespad=0.0,
-            title="Dead + missing [persons]", framealpha=0.95, labelspacing=1.8, borderpad=1.2,
+            handles=size_handles,
+            loc="lower left",
+            bbox_to_anchor=(1.02, 0.0),
+            borderaxespad=0.0,
+            title="Dead + missing [persons]",
+            framealpha=0.95,
+            labelspacing=1.8,
+            borderpad=1.2,
             handletextpad=1.5,
         )
         leg.set_clip_on(False)  # keep it in tight bounding boxes once it is an extra artist
@@ -488,7 +579,9 @@ def _risk_table(result_or_table: Any, level: str) -> pd.DataFrame:
 def _risk_geometries(table: pd.DataFrame, geometry: Any) -> np.ndarray:
     """Geometry per row: the table's own ``geometry`` or a lookup of ``unit_id`` in ``geometry``."""
     if "geometry" in table.columns:
-        return np.array([g if isinstance(g, shapely.Geometry) else None for g in table["geometry"]], dtype=object)
+        return np.array(
+            [g if isinstance(g, shapely.Geometry) else None for g in table["geometry"]], dtype=object
+        )
     if geometry is None:
         from medroutes.geo import zones
 
@@ -563,7 +656,9 @@ def plot_risk_map(
         xy = shapely.get_coordinates(geoms[has_geom]) if has_geom.any() else np.empty((0, 2))
         extent = _data_extent(xy[:, 0], xy[:, 1])
     fig, ax, _ = _map_frame(ax, extent, basemap=basemap)
-    tid = shapely.get_type_id(np.where(has_geom, geoms, None))
+    tid = shapely.get_type_id(
+        np.array([g if ok else None for g, ok in zip(geoms, has_geom, strict=True)], dtype=object)
+    )
     is_poly = np.isin(tid, [3, 6])
     is_line = np.isin(tid, [1, 2, 5])
     handles: list[Any] = []
@@ -573,15 +668,22 @@ def plot_risk_map(
         color, hatch = RISK_COLORS[cat], RISK_HATCHES[cat]
         if (sel & is_poly).any():
             pc = PathCollection(
-                _polygon_paths(geoms[sel & is_poly]), facecolor=color, edgecolor="#444444", linewidth=0.7,
-                hatch=hatch or None, alpha=0.9, zorder=4,
+                _polygon_paths(geoms[sel & is_poly]),
+                facecolor=color,
+                edgecolor="#444444",
+                linewidth=0.7,
+                hatch=hatch or None,
+                alpha=0.9,
+                zorder=4,
             )
             pc.set_gid(f"medroutes-risk-{cat}")
             ax.add_collection(pc, autolim=False)
         if (sel & is_line).any():
             segs = _lines_xy(geoms[sel & is_line])
             if hatch:  # no estimate: thin dashed grey underneath, so scored units stand out
-                lc = LineCollection(segs, colors="#8c8c8c", linewidths=1.0, zorder=4.5, linestyles=(0, (3, 2)))
+                lc = LineCollection(
+                    segs, colors="#8c8c8c", linewidths=1.0, zorder=4.5, linestyles=(0, (3, 2))
+                )
             else:
                 halo = LineCollection(segs, colors="#333333", linewidths=4.2, zorder=5)
                 ax.add_collection(halo, autolim=False)
@@ -593,9 +695,15 @@ def plot_risk_map(
         )
     n_nogeom = int((~has_geom).sum())
     if n_nogeom:
-        handles.append(Patch(facecolor="none", edgecolor="none", label=f"{n_nogeom:,} units without a location"))
+        handles.append(
+            Patch(facecolor="none", edgecolor="none", label=f"{n_nogeom:,} units without a location")
+        )
     ax.legend(handles=handles, title="Risk category (units)", **_OUTSIDE)
-    if "unit_type" in table.columns and table["unit_type"].nunique() == 1:
+    if (
+        "unit_type" in table.columns
+        and len(table)
+        and (table["unit_type"] == table["unit_type"].iloc[0]).all()
+    ):
         unit = str(table["unit_type"].iloc[0])
     else:
         unit = level.rstrip("s")

@@ -12,15 +12,15 @@ import matplotlib as mpl
 from matplotlib.figure import Figure
 
 __all__ = [
+    "INCIDENT_COLORS",
+    "OKABE_ITO",
     "RISK_CATEGORIES",
     "RISK_COLORS",
     "RISK_HATCHES",
-    "OKABE_ITO",
-    "INCIDENT_COLORS",
     "STYLE",
+    "figure_to_data_uri",
     "plot_style",
     "render_figure",
-    "figure_to_data_uri",
 ]
 
 #: Risk categories in display order (lowest to highest, then no estimate).
@@ -106,13 +106,11 @@ def plot_style() -> Iterator[None]:
     functions do not force it, so they follow the caller's own style when
     used outside this block.
     """
-    with mpl.rc_context(STYLE):
+    with mpl.rc_context(STYLE):  # type: ignore[arg-type]
         yield
 
 
-def render_figure(
-    fig: Figure, *, format: Literal["png", "svg"] = "png", dpi: float = 100.0
-) -> bytes:  # noqa: A002
+def render_figure(fig: Figure, *, format: Literal["png", "svg"] = "png", dpi: float = 100.0) -> bytes:
     """Render ``fig`` to PNG or SVG bytes, without timestamps or software metadata.
 
     Parameters
@@ -137,7 +135,11 @@ def render_figure(
             )
         elif format == "svg":
             fig.savefig(
-                buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight", pad_inches=0.05
+                buf,
+                format="svg",
+                metadata={"Date": None, "Creator": None},
+                bbox_inches="tight",
+                pad_inches=0.05,
             )
         else:
             from medroutes.errors import ConfigError
@@ -146,7 +148,7 @@ def render_figure(
     return buf.getvalue()
 
 
-def figure_to_data_uri(fig: Figure, *, format: Literal["png", "svg"] = "png", dpi: float = 100.0) -> str:  # noqa: A002
+def figure_to_data_uri(fig: Figure, *, format: Literal["png", "svg"] = "png", dpi: float = 100.0) -> str:
     """Return ``fig`` as a ``data:`` URI for inline use in HTML (no file, no network).
 
     Parameters

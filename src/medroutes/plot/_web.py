@@ -95,7 +95,10 @@ def folium_map(
             gj = folium.GeoJson(
                 shapely.to_geojson(geom),
                 style_function=lambda _f, c=color, h=(cat == "Insufficient data"): {
-                    "fillColor": c, "color": "#444444", "weight": 1, "fillOpacity": 0.35 if h else 0.7,
+                    "fillColor": c,
+                    "color": "#444444",
+                    "weight": 1,
+                    "fillOpacity": 0.35 if h else 0.7,
                     "dashArray": "4 3" if h else None,
                 },
             )
@@ -112,8 +115,11 @@ def folium_map(
         for geom, wi in zip(edges["geometry"].to_numpy(), w, strict=True):
             xy = shapely.get_coordinates(geom)
             folium.PolyLine(
-                [(float(b), float(a)) for a, b in xy], weight=max(1.0, 8.0 * wi / wmax), color="#08306b",
-                opacity=0.7, tooltip=f"{wi:,.0f} voyages",
+                [(float(b), float(a)) for a, b in xy],
+                weight=max(1.0, 8.0 * wi / wmax),
+                color="#08306b",
+                opacity=0.7,
+                tooltip=f"{wi:,.0f} voyages",
             ).add_to(layer)
         layer.add_to(m)
     if incidents is not None and len(incidents):
@@ -128,8 +134,14 @@ def folium_map(
             radius = 3.0 + 2.0 * float(np.sqrt(d)) if np.isfinite(d) else 3.0
             label = f"{_text(t)}: {'unknown' if not np.isfinite(d) else f'{d:,.0f}'} dead + missing"
             folium.CircleMarker(
-                (float(la), float(lo)), radius=radius, color="#333333", weight=0.6, fill=True,
-                fill_color=INCIDENT_COLORS.get(t, "#7f7f7f"), fill_opacity=0.7, tooltip=label,
+                (float(la), float(lo)),
+                radius=radius,
+                color="#333333",
+                weight=0.6,
+                fill=True,
+                fill_color=INCIDENT_COLORS.get(t, "#7f7f7f"),
+                fill_opacity=0.7,
+                tooltip=label,
             ).add_to(layer)
         layer.add_to(m)
     legend = "".join(

@@ -19,4 +19,4 @@ from medroutes.report._build import build_report, render_html
 from medroutes.report._pipeline import parse_period
 from medroutes.report._tables import fmt_count
 
-__all__ = ["build_report", "render_html", "parse_period", "fmt_count"]
+__all__ = ["build_report", "fmt_count", "parse_period", "render_html"]

@@ -85,8 +85,16 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 
 _FIGURE_KEYS = (
-    "departures", "route_graph", "corridors", "od_matrix", "risk_zones", "risk_edges", "incidents", "backtest",
-    "calibration", "departure_backtest",
+    "departures",
+    "route_graph",
+    "corridors",
+    "od_matrix",
+    "risk_zones",
+    "risk_edges",
+    "incidents",
+    "backtest",
+    "calibration",
+    "departure_backtest",
 )
 
 
@@ -142,13 +150,21 @@ def _figures(run: PipelineRun, *, min_count: int, dpi: float) -> _Figures:
     dep = vt[vt["departure_zone"].astype(str).isin(dep_zones)]
     start, end = run.period  # type: ignore[misc]
     days = (end - start).days
-    freq, word = ("D", "day") if days <= 62 else (("W", "week (weeks start on Monday)") if days <= 550 else ("MS", "month"))
+    freq, word = (
+        ("D", "day")
+        if days <= 62
+        else (("W", "week (weeks start on Monday)") if days <= 550 else ("MS", "month"))
+    )
     figs.add(
         "departures",
         lambda: mp.plot_departures(dep, run.weather, weather_var="hs_m", freq=freq),
         alt="Departures by departure zone over time",
         caption=f"Voyages leaving each departure zone per {word}, UTC"
-        + (", with the mean significant wave height of those zones (dashed, right axis)." if run.weather is not None else "."),
+        + (
+            ", with the mean significant wave height of those zones (dashed, right axis)."
+            if run.weather is not None
+            else "."
+        ),
     )
     figs.add(
         "route_graph",
@@ -168,7 +184,8 @@ def _figures(run: PipelineRun, *, min_count: int, dpi: float) -> _Figures:
         "od_matrix",
         lambda: mp.plot_od_matrix(vt, min_count=min_count),
         alt="Origin-destination matrix",
-        caption=f"Voyages by departure zone and end of voyage; counts from 1 to {min_count - 1} are shown as <{min_count}.",
+        caption="Voyages by departure zone and end of voyage"
+        + (f"; counts from 1 to {min_count - 1} are shown as <{min_count}." if min_count > 1 else "."),
     )
     figs.add(
         "risk_zones",
@@ -198,7 +215,10 @@ def _figures(run: PipelineRun, *, min_count: int, dpi: float) -> _Figures:
         figs.add(
             "calibration",
             lambda: mp.plot_calibration(
-                oof["p"].to_numpy(dtype=float), oof["y"].to_numpy(dtype=float), n_bins=5, strategy="quantile",
+                oof["p"].to_numpy(dtype=float),
+                oof["y"].to_numpy(dtype=float),
+                n_bins=5,
+                strategy="quantile",
                 event=f"{im.target} per voyage",
                 title=f"Incident model calibration (out of fold; ROC AUC {im.roc_auc:.2f})",
             ),
@@ -210,8 +230,14 @@ def _figures(run: PipelineRun, *, min_count: int, dpi: float) -> _Figures:
     dbt = run.departure_backtest
     if dbt is not None:
         pred = dbt.predictions.groupby("date", as_index=False)[["observed", "model"]].sum()
-        weekly = pred.groupby(pd.Grouper(key="date", freq="W-MON", label="left", closed="left")).sum().reset_index()
-        table = pd.DataFrame({"period": weekly["date"], "predicted": weekly["model"], "observed": weekly["observed"]})
+        weekly = (
+            pred.groupby(pd.Grouper(key="date", freq="W-MON", label="left", closed="left"))
+            .sum()
+            .reset_index()
+        )
+        table = pd.DataFrame(
+            {"period": weekly["date"], "predicted": weekly["model"], "observed": weekly["observed"]}
+        )
         figs.add(
             "departure_backtest",
             lambda: mp.plot_backtest(
@@ -226,7 +252,10 @@ def _figures(run: PipelineRun, *, min_count: int, dpi: float) -> _Figures:
         figs.add(
             "backtest",
             lambda: mp.plot_backtest(
-                bt, x="departure_zone", quantity="Dead and missing [persons]", interval="interval from the first-half rate",
+                bt,
+                x="departure_zone",
+                quantity="Dead and missing [persons]",
+                interval="interval from the first-half rate",
                 title="Backtest: first-half rates applied to second-half crossings",
             ),
             alt="Backtest",
@@ -245,7 +274,9 @@ def _backtest_table(run: PipelineRun) -> pd.DataFrame | None:
     need = {"unit_id", "rate_per_1000", "rate_low", "rate_high", "n_crossings", "dead_missing"}
     if not (need <= set(za.columns) and need <= set(zb.columns)):
         return None
-    m = za[list(need)].merge(zb[["unit_id", "n_crossings", "dead_missing"]], on="unit_id", suffixes=("_a", "_b"))
+    m = za[list(need)].merge(
+        zb[["unit_id", "n_crossings", "dead_missing"]], on="unit_id", suffixes=("_a", "_b")
+    )
     m = m[(m["n_crossings_a"] >= 1) & (m["n_crossings_b"] >= 1)]
     if len(m) == 0:
         return None
@@ -319,6 +350,17 @@ def _risk_rows(
     return rows
 
 
+def _corridor_names(corridors: Any) -> dict[str, str]:
+    if corridors is None or not {"corridor_id", "origin_zone", "destination_zone"} <= set(corridors.columns):
+        return {}
+    return {
+        str(c): f"{o} → {d}"
+        for c, o, d in zip(
+            corridors["corridor_id"], corridors["origin_zone"], corridors["destination_zone"], strict=True
+        )
+    }
+
+
 def _category_counts(table: pd.DataFrame | None) -> dict[str, int]:
     if table is None or "category" not in getattr(table, "columns", ()):
         return {}
@@ -327,7 +369,19 @@ def _category_counts(table: pd.DataFrame | None) -> dict[str, int]:
 
 def _versions() -> list[tuple[str, str]]:
     out = [("python", platform.python_version())]
-    for pkg in ("medroutes", "numpy", "pandas", "geopandas", "shapely", "pyproj", "networkx", "h3", "scikit-learn", "matplotlib", "jinja2"):
+    for pkg in (
+        "medroutes",
+        "numpy",
+        "pandas",
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "networkx",
+        "h3",
+        "scikit-learn",
+        "matplotlib",
+        "jinja2",
+    ):
         try:
             out.append((pkg, version(pkg)))
         except PackageNotFoundError:
@@ -363,7 +417,9 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
         {"value": fmt_count(dm.sum(min_count=1), min_count), "label": "dead and missing recorded"},
     ]
     summary = []
-    top = vt.loc[vt["departure_zone"].astype(str).isin(dep_zones), "departure_zone"].astype(str).value_counts()
+    top = (
+        vt.loc[vt["departure_zone"].astype(str).isin(dep_zones), "departure_zone"].astype(str).value_counts()
+    )
     if len(top):
         z0 = str(top.index[0])
         summary.append(
@@ -371,15 +427,18 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
             f"of {fmt_count(n_dep, min_count)} departures."
         )
     if cats:
-        summary.append(
-            "Zone risk categories: " + ", ".join(f"{c}: {n}" for c, n in cats.items()) + "."
-        )
+        summary.append("Zone risk categories: " + ", ".join(f"{c}: {n}" for c, n in cats.items()) + ".")
         if risk_z is not None and "score" in risk_z.columns:
             hi = risk_z[risk_z["category"].isin(["Very high", "High"])].sort_values("score", ascending=False)
             if len(hi):
                 summary.append(
                     "Highest-scoring zones: "
-                    + ", ".join(f"{u} ({c})" for u, c in zip(hi["unit_id"].astype(str).head(3), hi["category"].head(3), strict=True))
+                    + ", ".join(
+                        f"{u} ({c})"
+                        for u, c in zip(
+                            hi["unit_id"].astype(str).head(3), hi["category"].head(3), strict=True
+                        )
+                    )
                     + "."
                 )
     summary.append(
@@ -418,7 +477,9 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
         ca = dict(zip(a.zones["unit_id"].astype(str), a.zones["category"].astype(str), strict=True))
         cb = dict(zip(b.zones["unit_id"].astype(str), b.zones["category"].astype(str), strict=True))
         for z in sorted(set(ca) | set(cb)):
-            change_cats.append({"zone": z, "a": ca.get(z, "Insufficient data"), "b": cb.get(z, "Insufficient data")})
+            change_cats.append(
+                {"zone": z, "a": ca.get(z, "Insufficient data"), "b": cb.get(z, "Insufficient data")}
+            )
 
     # routes
     G = run.graph
@@ -435,11 +496,11 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
             corridor_rows.append(
                 {
                     "id": str(r.get("corridor_id", i)),
-                    "origin": str(r.get("departure_zone", r.get("origin", "–"))),
-                    "destination": str(r.get("arrival_zone", r.get("destination", "–"))),
+                    "origin": str(r.get("origin_zone", "–")),
+                    "destination": str(r.get("destination_zone", "–")),
                     "voyages": fmt_count(r.get("n_voyages"), min_count),
                     "length": _num(r.get("length_km"), "{:,.0f}"),
-                    "width": _num(r.get("half_width_km", (r.get("width_km") or np.nan) / 2 if r.get("width_km") is not None else np.nan), "{:,.0f}"),
+                    "width": _num(r.get("spread_km"), "{:,.0f}"),
                 }
             )
 
@@ -456,10 +517,16 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
         ),
         "legend": [{"name": c, "meaning": m} for c, m in _CATEGORY_MEANINGS.items()],
         "zones": _risk_rows(risk_z, min_count=min_count, names=names),
-        "corridors": _risk_rows(cor_t, min_count=min_count, names=names) if cor_t is not None else [],
-        "edges": _risk_rows(edges_t, min_count=min_count, names=names, limit=10) if edges_t is not None else [],
+        "corridors": _risk_rows(cor_t, min_count=min_count, names=_corridor_names(cor))
+        if cor_t is not None
+        else [],
+        "edges": _risk_rows(edges_t, min_count=min_count, names=names, limit=10)
+        if edges_t is not None
+        else [],
         "n_edges": f"{len(edges_t):,}" if edges_t is not None else "0",
-        "n_edges_scored": f"{int((edges_t['category'] != 'Insufficient data').sum()):,}" if edges_t is not None else "0",
+        "n_edges_scored": f"{int((edges_t['category'] != 'Insufficient data').sum()):,}"
+        if edges_t is not None
+        else "0",
         "exposure": str((getattr(run.risk, "provenance", None) or {}).get("exposure_unit", "crossings")),
         "backtest_text": "",
     }
@@ -503,8 +570,14 @@ def _context(run: PipelineRun, figs: _Figures, *, min_count: int, title: str | N
     prov_items += [(f"version: {k}", v) for k, v in _versions() if k != "medroutes"]
 
     return {
-        "title": title or f"Departure risk report, Central Mediterranean, {start:%Y-%m-%d} to {last_day:%Y-%m-%d}",
-        "period": {"start": f"{start:%Y-%m-%d}", "end": f"{last_day:%Y-%m-%d}", "days": f"{(end - start).days:,}", "how": run.period_how},
+        "title": title
+        or f"Departure risk report, Central Mediterranean, {start:%Y-%m-%d} to {last_day:%Y-%m-%d}",
+        "period": {
+            "start": f"{start:%Y-%m-%d}",
+            "end": f"{last_day:%Y-%m-%d}",
+            "days": f"{(end - start).days:,}",
+            "how": run.period_how,
+        },
         "data_label": run.label,
         "min_count": min_count,
         "cards": cards,
@@ -598,7 +671,10 @@ def _pdf_bytes(html: str) -> bytes:
 def _import_weasyprint() -> Any:
     try:
         import weasyprint
-    except (ImportError, OSError) as exc:  # OSError: weasyprint present but its system libraries (pango) missing
+    except (
+        ImportError,
+        OSError,
+    ) as exc:  # OSError: weasyprint present but its system libraries (pango) missing
         raise OptionalDependencyError(
             "PDF output needs the optional dependency 'weasyprint' (and its system libraries pango and "
             f"harfbuzz); install it with: pip install 'medroutes[pdf]' ({type(exc).__name__}: {exc})"
@@ -677,14 +753,23 @@ def build_report(
     """
     from medroutes._atomic import atomic_write_bytes, check_output_path
 
+    from medroutes.report._pipeline import parse_period
+
     min_count = _check_min_count(min_count)
+    parse_period(period)  # fail before any data is read
     out_path = Path(out)
     fmt = "pdf" if out_path.suffix.lower() == ".pdf" else "html"
     if fmt == "pdf":
         _import_weasyprint()  # fail before the pipeline runs
     inputs = [p for p in (positions, incidents, zones, scenario) if isinstance(p, str | os.PathLike)]
     check_output_path(out_path, inputs=inputs)
-    args = {"scenario": scenario, "positions": positions, "incidents": incidents, "zones": zones, "period": period}
+    args = {
+        "scenario": scenario,
+        "positions": positions,
+        "incidents": incidents,
+        "zones": zones,
+        "period": period,
+    }
     run = run_pipeline(args, progress=progress)
     figs = _figures(run, min_count=min_count, dpi=96)
     html = render_html(_context(run, figs, min_count=min_count, title=title))

@@ -23,14 +23,33 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "sample scenario is used."
         ),
     )
-    p.add_argument("--positions", metavar="P", help="positions file (CSV, Parquet, GeoPackage, NMEA, DMA, ...)")
-    p.add_argument("--incidents", metavar="I", help="incidents file (IOM Missing Migrants CSV or tidy CSV/Parquet)")
-    p.add_argument("--zones", metavar="Z", help="zones file (GeoPackage/GeoJSON with zone_id, name, kind, country)")
-    p.add_argument("--scenario", metavar="DIR", help="folder written by Scenario.write() (instead of the sample)")
-    p.add_argument("--period", metavar="START:END", help="e.g. 2023-01-01:2023-06-30 (UTC, both days included)")
-    p.add_argument("--out", metavar="PATH", help=f"output file (default {DEFAULT_OUT}, or .pdf with --format pdf)")
-    p.add_argument("--format", choices=("html", "pdf"), default=None, help="output format (default from --out, else html)")
-    p.add_argument("--min-count", type=int, default=5, metavar="N", help="suppress counts below N in tables (default 5)")
+    p.add_argument(
+        "--positions", metavar="P", help="positions file (CSV, Parquet, GeoPackage, NMEA, DMA, ...)"
+    )
+    p.add_argument(
+        "--incidents", metavar="I", help="incidents file (IOM Missing Migrants CSV or tidy CSV/Parquet)"
+    )
+    p.add_argument(
+        "--zones", metavar="Z", help="zones file (GeoPackage/GeoJSON with zone_id, name, kind, country)"
+    )
+    p.add_argument(
+        "--scenario", metavar="DIR", help="folder written by Scenario.write() (instead of the sample)"
+    )
+    p.add_argument(
+        "--period", metavar="START:END", help="e.g. 2023-01-01:2023-06-30 (UTC, both days included)"
+    )
+    p.add_argument(
+        "--out", metavar="PATH", help=f"output file (default {DEFAULT_OUT}, or .pdf with --format pdf)"
+    )
+    p.add_argument(
+        "--format",
+        choices=("html", "pdf"),
+        default=None,
+        help="output format (default from --out, else html)",
+    )
+    p.add_argument(
+        "--min-count", type=int, default=5, metavar="N", help="suppress counts below N in tables (default 5)"
+    )
     p.add_argument("--title", help="report title")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=run)

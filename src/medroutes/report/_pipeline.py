@@ -15,7 +15,7 @@ import pandas as pd
 from medroutes.errors import ConfigError, DataQualityWarning, InsufficientDataError
 from medroutes.schema import QualityReport
 
-__all__ = ["PipelineRun", "parse_period", "run_pipeline", "STEPS"]
+__all__ = ["STEPS", "PipelineRun", "parse_period", "run_pipeline"]
 
 ASSET_TYPES = ("sar_vessel", "patrol_vessel")
 
@@ -41,8 +41,8 @@ class PipelineRun:
     scenario: Any = None
     period: tuple[pd.Timestamp, pd.Timestamp] | None = None
     period_how: str = ""
-    positions: pd.DataFrame | None = None
-    incidents: pd.DataFrame | None = None
+    positions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    incidents: pd.DataFrame = field(default_factory=pd.DataFrame)
     zones: Any = None
     weather: pd.DataFrame | None = None
     asset_positions: pd.DataFrame | None = None
@@ -52,7 +52,7 @@ class PipelineRun:
     corridors: Any = None
     corridor_model: Any = None
     risk_voyages: Any = None
-    risk_incidents: pd.DataFrame | None = None
+    risk_incidents: pd.DataFrame = field(default_factory=pd.DataFrame)
     risk: Any = None
     risk_halves: tuple[Any, Any] = (None, None)
     incident_model: Any = None
@@ -104,7 +104,9 @@ def parse_period(period: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
     if isinstance(period, str):
         parts = period.split(":") if period.count(":") == 1 else period.split("/")
         if len(parts) != 2:
-            raise ConfigError(f"period must be START:END with ISO dates, e.g. 2023-01-01:2023-06-30; got {period!r}")
+            raise ConfigError(
+                f"period must be START:END with ISO dates, e.g. 2023-01-01:2023-06-30; got {period!r}"
+            )
         raw = parts
     else:
         try:
@@ -119,7 +121,7 @@ def parse_period(period: Any) -> tuple[pd.Timestamp, pd.Timestamp] | None:
             t = pd.Timestamp(v.strip() if isinstance(v, str) else v)
         except (ValueError, TypeError) as exc:
             raise ConfigError(f"period: cannot read {v!r} as a date (use YYYY-MM-DD)") from exc
-        if t is pd.NaT:
+        if pd.isna(t):
             raise ConfigError(f"period: cannot read {v!r} as a date (use YYYY-MM-DD)")
         t = t.tz_localize("UTC") if t.tzinfo is None else t.tz_convert("UTC")
         date_only = isinstance(v, str) and len(v.strip()) <= 10
@@ -155,12 +157,17 @@ def _record_input(run: PipelineRun, name: str, value: Any, n_rows: int) -> None:
         run.input_paths.append(p)
     else:
         run.inputs.append(
-            {"name": name, "path": "(in memory table; hash of its rows)", "rows": f"{n_rows:,}", "sha256": _sha256_frame(value)}
+            {
+                "name": name,
+                "path": "(in memory table; hash of its rows)",
+                "rows": f"{n_rows:,}",
+                "sha256": _sha256_frame(value),
+            }
         )
 
 
 def _table_source(scenario: Any, folder: Path | None, name: str) -> Any:
-    """The scenario file a table was read from (for its checksum), else the table itself."""
+    """Return the scenario file a table was read from (for its checksum), else the table itself."""
     if folder is not None and (folder / f"{name}.parquet").is_file():
         return folder / f"{name}.parquet"
     return getattr(scenario, name)
@@ -224,11 +231,10 @@ def _sources_of(df: pd.DataFrame) -> set[str]:
     return found
 
 
-def _load(run: PipelineRun, args: dict[str, Any]) -> None:
+def _resolve_scenario(run: PipelineRun, args: dict[str, Any]) -> tuple[Any, Path | None]:
+    """Return the scenario to use (read from a folder, the bundled sample, or none) and its folder."""
     scenario = args["scenario"]
-    positions, incidents, zones = args["positions"], args["incidents"], args["zones"]
-    for value, what in ((positions, "positions"), (incidents, "incidents"), (zones, "zones")):
-        _check_file(value, what)
+    positions, incidents = args["positions"], args["incidents"]
     folder: Path | None = None
     if isinstance(scenario, str | os.PathLike):
         from medroutes.synthetic import read_scenario
@@ -244,7 +250,9 @@ def _load(run: PipelineRun, args: dict[str, Any]) -> None:
         scenario = load_sample()
         folder = sample_dir()
         run.is_sample = True
-        run.label = "the bundled synthetic sample scenario (invented voyages calibrated against published aggregates)"
+        run.label = (
+            "the bundled synthetic sample scenario (invented voyages calibrated against published aggregates)"
+        )
     elif scenario is None and (positions is None or incidents is None):
         missing = "incidents" if incidents is None else "positions"
         raise ConfigError(
@@ -253,35 +261,43 @@ def _load(run: PipelineRun, args: dict[str, Any]) -> None:
         )
     elif scenario is not None and not run.label:
         run.label = f"synthetic scenario {getattr(getattr(scenario, 'config', None), 'name', '')!s}".strip()
-    run.scenario = scenario
     if scenario is not None:
         run.seed = getattr(scenario, "seed", None)
         run.weather = getattr(scenario, "weather", None)
         run.attributes = getattr(scenario, "voyages", None)
         run.sources.add("synthetic")
+    run.scenario = scenario
+    return scenario, folder
+
+
+def _load_tables(
+    run: PipelineRun, args: dict[str, Any], scenario: Any, folder: Path | None
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Read and validate positions, incidents and zones; record their checksums and quality."""
+    from medroutes.schema import validate_incidents, validate_positions
+
+    positions, incidents, zones = args["positions"], args["incidents"], args["zones"]
     if positions is not None:
         pos, qr = _read_positions(positions)
-        run.label = "the user's files" if incidents is not None else run.label
-        run.attributes = None if scenario is None else run.attributes
+        run.attributes = None  # a scenario's per-voyage attributes describe its own tracks only
+        if incidents is not None:
+            run.label = "the user's files"
     else:
-        from medroutes.schema import validate_positions
-
         pos, qr = validate_positions(scenario.positions, on_invalid="drop")
+        positions = _table_source(scenario, folder, "positions")
     run.quality.append(("positions: read and validate", qr))
-    _record_input(run, "positions", positions if positions is not None else _table_source(scenario, folder, "positions"), qr.n_in)
+    _record_input(run, "positions", positions, qr.n_in)
     if incidents is not None:
         inc, qi = _read_incidents(incidents)
     else:
-        from medroutes.schema import validate_incidents
-
         inc, qi = validate_incidents(scenario.incidents, on_invalid="drop")
+        incidents = _table_source(scenario, folder, "incidents")
     run.quality.append(("incidents: read and validate", qi))
-    _record_input(run, "incidents", incidents if incidents is not None else _table_source(scenario, folder, "incidents"), qi.n_in)
-    if scenario is not None:
-        for name in ("voyages", "weather"):
-            table = getattr(scenario, name, None)
-            if table is not None:
-                _record_input(run, f"scenario {name}", _table_source(scenario, folder, name), len(table))
+    _record_input(run, "incidents", incidents, qi.n_in)
+    for name in ("voyages", "weather"):
+        table = getattr(scenario, name, None) if scenario is not None else None
+        if table is not None:
+            _record_input(run, f"scenario {name}", _table_source(scenario, folder, name), len(table))
     if zones is not None:
         z, qz = _read_zones(zones)
         run.quality.append(("zones: read and validate", qz))
@@ -293,20 +309,31 @@ def _load(run: PipelineRun, args: dict[str, Any]) -> None:
         run.zones = builtin_zones()
     run.sources |= _sources_of(pos) | _sources_of(inc)
     run.sources.add("natural_earth")
+    return pos, inc
 
-    # separate SAR / patrol assets from the boats whose voyages are analysed
-    if "vessel_type" in pos.columns:
-        is_asset = pos["vessel_type"].astype(str).isin(ASSET_TYPES).to_numpy()
-        if is_asset.any():
-            n_av = pos.loc[is_asset, "vessel_id"].nunique()
-            run.notes.append(
-                f"positions: {int(is_asset.sum()):,} positions of {n_av:,} SAR or patrol vessels are not "
-                "migrant-boat tracks; they describe rescue capacity and are not split into voyages"
-            )
-            run.asset_positions = pos.loc[is_asset].reset_index(drop=True)
-            pos = pos.loc[~is_asset].reset_index(drop=True)
 
-    # period
+def _split_assets(run: PipelineRun, pos: pd.DataFrame) -> pd.DataFrame:
+    """Set SAR / patrol vessel positions aside: they describe rescue capacity, not crossings."""
+    if "vessel_type" not in pos.columns:
+        return pos
+    is_asset = pos["vessel_type"].astype(str).isin(ASSET_TYPES).to_numpy()
+    if not is_asset.any():
+        return pos
+    n_av = pos.loc[is_asset, "vessel_id"].nunique()
+    run.notes.append(
+        f"positions: {int(is_asset.sum()):,} positions of {n_av:,} SAR or patrol vessels are not "
+        "migrant-boat tracks; they describe rescue capacity and are not split into voyages"
+    )
+    run.asset_positions = pos.loc[is_asset].reset_index(drop=True)
+    return pos.loc[~is_asset].reset_index(drop=True)
+
+
+def _load(run: PipelineRun, args: dict[str, Any]) -> None:
+    for what in ("positions", "incidents", "zones"):
+        _check_file(args[what], what)
+    scenario, folder = _resolve_scenario(run, args)
+    pos, inc = _load_tables(run, args, scenario, folder)
+    pos = _split_assets(run, pos)
     period = parse_period(args["period"])
     if period is None:
         if len(pos) == 0:
@@ -327,7 +354,8 @@ def _load(run: PipelineRun, args: dict[str, Any]) -> None:
     run.period = period
     if len(pos) == 0:
         raise InsufficientDataError(
-            f"positions: no position in the period {period[0]:%Y-%m-%d} to {period[1] - pd.Timedelta(days=1):%Y-%m-%d}"
+            f"positions: no position in the period {period[0]:%Y-%m-%d} to "
+            f"{period[1] - pd.Timedelta(days=1):%Y-%m-%d}"
         )
     run.positions = pos
     run.incidents = inc
@@ -343,8 +371,14 @@ def _filter_period(
     n_out = int((~keep).sum())
     from medroutes.schema import Problem
 
-    problems = (Problem("outside_period", col, "are outside the selected period (not analysed)", n_out),) if n_out else ()
-    run.quality.append((f"{table}: select the period", QualityReport(table, len(df), int(keep.sum()), problems)))
+    problems = (
+        (Problem("outside_period", col, "are outside the selected period (not analysed)", n_out),)
+        if n_out
+        else ()
+    )
+    run.quality.append(
+        (f"{table}: select the period", QualityReport(table, len(df), int(keep.sum()), problems))
+    )
     return df.loc[keep].reset_index(drop=True)
 
 
@@ -375,7 +409,9 @@ def _split(run: PipelineRun) -> None:
 def _graph(run: PipelineRun) -> None:
     import medroutes.graph as mg
 
-    G = mg.graph_from_voyages(run.voyages, attributes=run.attributes, incidents=run.incidents, zones=run.zones)
+    G = mg.graph_from_voyages(
+        run.voyages, attributes=run.attributes, incidents=run.incidents, zones=run.zones
+    )
     run.graph = G
     cfg = G.graph.get("config")
     if cfg is not None:
@@ -386,7 +422,7 @@ def _corridors(run: PipelineRun) -> None:
     import medroutes.graph as mg
 
     try:
-        est = mg.CorridorClustering().fit(run.voyages)
+        est = mg.CorridorClustering(seed=0).fit(run.voyages)
     except InsufficientDataError as exc:
         run.notes.append(f"corridors: not computed ({exc})")
         return
@@ -406,8 +442,14 @@ def _risk_inputs(run: PipelineRun) -> None:
     inc = run.incidents
     attrs = run.attributes
     if attrs is not None and "vessel_id" in attrs.columns and attrs["vessel_id"].is_unique:
-        cols = [c for c in ("persons", "boat_type", "outcome") if c in attrs.columns and c not in voy.table.columns]
-        table = voy.table.merge(attrs[["vessel_id", *cols]], on="vessel_id", how="left", validate="many_to_one")
+        cols = [
+            c
+            for c in ("persons", "boat_type", "outcome")
+            if c in attrs.columns and c not in voy.table.columns
+        ]
+        table = voy.table.merge(
+            attrs[["vessel_id", *cols]], on="vessel_id", how="left", validate="many_to_one"
+        )
         voy = dataclasses.replace(voy, table=table)
         if "voyage_id" in inc.columns and "voyage_id" in attrs.columns:
             first = voy.table.drop_duplicates("vessel_id", keep="first").set_index("vessel_id")["voyage_id"]
@@ -423,12 +465,19 @@ def _risk_inputs(run: PipelineRun) -> None:
 def _score(run: PipelineRun, voyages: Any, incidents: pd.DataFrame, *, full: bool) -> Any:
     import medroutes.risk as mr
 
+    assets = run.asset_positions
+    if assets is not None and not full and len(voyages.table):
+        # only the asset fixes that can be near these voyages in time (the risk stage looks +- hours)
+        t = assets["timestamp"]
+        lo = voyages.table["start_time"].min() - pd.Timedelta(days=1)
+        hi = voyages.table["end_time"].max() + pd.Timedelta(days=1)
+        assets = assets.loc[((t >= lo) & (t <= hi)).to_numpy()]
     return mr.score_risk(
         voyages,
         incidents,
         graph=run.graph if full else None,
         weather=run.weather,
-        assets=run.asset_positions,
+        assets=assets,
         corridors=run.corridor_model if full else None,
     )
 
@@ -446,11 +495,11 @@ def _risk_halves(run: PipelineRun) -> None:
     mid = run.mid
     voy = run.risk_voyages
     inc = run.risk_incidents
-    assert voy is not None and inc is not None
+    assert voy is not None
     start = pd.to_datetime(voy.table["start_time"], utc=True)
     first = (start < mid).to_numpy()
     t_inc = inc["timestamp"]
-    halves = []
+    halves: list[Any] = []
     for sel, isel in ((first, (t_inc < mid).to_numpy()), (~first, (t_inc >= mid).to_numpy())):
         if not sel.any():
             halves.append(None)
@@ -468,11 +517,14 @@ def _model_checks(run: PipelineRun) -> None:
     import medroutes.risk as mr
 
     F = run.risk.voyages
-    try:
-        y = mr.incident_target(F, run.risk_incidents)
-        run.incident_model = mr.evaluate_incident_model(F, y, seed=0)
-    except InsufficientDataError as exc:
-        run.notes.append(f"incident model: calibration not evaluated ({exc})")
+    if hasattr(run.risk, "incident_model"):  # scored and cross-validated inside score_risk
+        run.incident_model = run.risk.incident_model  # None: the risk notes say why
+    else:
+        try:
+            y = mr.incident_target(F, run.risk_incidents)
+            run.incident_model = mr.evaluate_incident_model(F, y, seed=0)
+        except InsufficientDataError as exc:
+            run.notes.append(f"incident model: calibration not evaluated ({exc})")
     try:
         V = F.loc[~F["zone_id"].isin(["at sea", "unknown"])].rename(columns={"zone_id": "departure_zone"})
         counts = mr.daily_counts(V[["departure_zone", "departure_time"]])

@@ -15,14 +15,14 @@ import pandas as pd
 from medroutes.schema import QualityReport
 
 __all__ = [
-    "fmt_count",
-    "fmt_change",
-    "dead_missing",
-    "quality_rows",
-    "incidents_by_type",
-    "incidents_by_month",
-    "departures_rows",
     "change_rows",
+    "dead_missing",
+    "departures_rows",
+    "fmt_change",
+    "fmt_count",
+    "incidents_by_month",
+    "incidents_by_type",
+    "quality_rows",
 ]
 
 NA = "–"
@@ -92,11 +92,22 @@ def quality_rows(steps: list[tuple[str, QualityReport]]) -> dict[str, list[dict[
     out_steps, reasons, notes = [], [], []
     for label, qr in steps:
         out_steps.append(
-            {"step": label, "n_in": f"{qr.n_in:,}", "n_out": f"{qr.n_out:,}", "n_dropped": f"{qr.n_dropped:,}"}
+            {
+                "step": label,
+                "n_in": f"{qr.n_in:,}",
+                "n_out": f"{qr.n_out:,}",
+                "n_dropped": f"{qr.n_dropped:,}",
+            }
         )
         for p in qr.problems:
             reasons.append(
-                {"step": label, "check": p.check, "column": p.column, "reason": p.reason, "n_rows": f"{p.n_rows:,}"}
+                {
+                    "step": label,
+                    "check": p.check,
+                    "column": p.column,
+                    "reason": p.reason,
+                    "n_rows": f"{p.n_rows:,}",
+                }
             )
         notes += [f"{label}: {n}" for n in qr.notes]
     return {"steps": out_steps, "reasons": reasons, "notes": notes}
@@ -111,7 +122,9 @@ def incidents_by_type(incidents: pd.DataFrame, *, min_count: int) -> list[dict[s
             "type": incidents["incident_type"].astype(str).to_numpy(),
             "dead": pd.to_numeric(incidents["dead"], errors="coerce").astype("float64").to_numpy(),
             "missing": pd.to_numeric(incidents["missing"], errors="coerce").astype("float64").to_numpy(),
-            "survivors": pd.to_numeric(incidents.get("survivors", pd.Series(np.nan, index=incidents.index)), errors="coerce")
+            "survivors": pd.to_numeric(
+                incidents.get("survivors", pd.Series(np.nan, index=incidents.index)), errors="coerce"
+            )
             .astype("float64")
             .to_numpy(),
         }
@@ -205,7 +218,9 @@ def departures_rows(
         na, nb = int(a.get(z, 0)), int(b.get(z, 0))
         row = {
             "zone": z,
-            "name": zone_names.get(z, "departure outside the defined zones" if z in ("at sea", "unknown") else ""),
+            "name": zone_names.get(
+                z, "departure outside the defined zones" if z in ("at sea", "unknown") else ""
+            ),
             "voyages": fmt_count(n, min_count),
             "a": fmt_count(na, min_count),
             "b": fmt_count(nb, min_count),
@@ -220,6 +235,11 @@ def departures_rows(
 def change_rows(measures: list[tuple[str, float, float]], *, min_count: int) -> list[dict[str, str]]:
     """Rows ``measure, a, b, change`` of the 'what changed' table."""
     return [
-        {"measure": m, "a": fmt_count(a, min_count), "b": fmt_count(b, min_count), "change": fmt_change(a, b, min_count)}
+        {
+            "measure": m,
+            "a": fmt_count(a, min_count),
+            "b": fmt_count(b, min_count),
+            "change": fmt_change(a, b, min_count),
+        }
         for m, a, b in measures
     ]

@@ -227,9 +227,8 @@ def _fingerprint(obj: Any) -> dict[str, Any] | None:
     if obj is None:
         return None
     if isinstance(obj, pd.DataFrame):
-        df = obj
-        if "geometry" in df.columns:
-            df = df.assign(geometry=df["geometry"].astype(str))
+        geo = [c for c in obj.columns if str(obj[c].dtype) == "geometry" or c == "geometry"]
+        df = pd.DataFrame(obj).assign(**{c: obj[c].astype(str).to_numpy() for c in geo}) if geo else obj
         h = hashlib.sha256()
         h.update(json.dumps([[str(c), str(t)] for c, t in df.dtypes.items()]).encode())
         h.update(pd.util.hash_pandas_object(df, index=False).to_numpy().tobytes())
@@ -303,7 +302,7 @@ def _window(ts: pd.Series, window: str) -> tuple[pd.Series, pd.Series, pd.Series
         label = day.dt.strftime("%Y-%m-%d")
         length = pd.Series(1.0, index=ts.index)
     elif window == "W":
-        start = day - pd.to_timedelta(ts.dt.dayofweek, unit="D")
+        start = day - pd.to_timedelta(ts.dt.day_of_week, unit="D")
         iso = ts.dt.isocalendar()
         label = iso["year"].astype(str) + "-W" + iso["week"].astype(str).str.zfill(2)
         length = pd.Series(7.0, index=ts.index)
@@ -397,7 +396,8 @@ def _voyage_features(
         mlon, mlat = np.where(np.isfinite(plon), plon, mlon), np.where(np.isfinite(plat), plat, mlat)
     f["mid_lon"], f["mid_lat"] = mlon, mlat
     if assets is not None and len(assets):
-        f["asset_km"] = nearest_asset_km(mlon, mlat, f["mid_time"], assets, window_h=cfg.asset_window_h)
+        d = nearest_asset_km(mlon, mlat, f["mid_time"], assets, window_h=cfg.asset_window_h)
+        f["asset_km"] = _cap_asset_km(d, lookups)
     else:
         f["asset_km"] = np.nan
     f["sar_region"] = assign_zone(mlon, mlat, kind="sar")
@@ -412,14 +412,73 @@ def _voyage_features(
     return f
 
 
+def _cap_asset_km(d: np.ndarray, lookups: dict[str, Any]) -> np.ndarray:
+    """No asset within the time window counts as the farthest distance seen in the baseline.
+
+    The cap is the baseline's largest finite distance (stored in ``lookups``
+    the first time), so that a what-if never scores a place as safer because
+    an asset came into range far away, and adding an asset never raises a score.
+    """
+    if "asset_cap_km" not in lookups:
+        fin = d[np.isfinite(d)]
+        lookups["asset_cap_km"] = float(fin.max()) if fin.size else np.nan
+    cap = lookups["asset_cap_km"]
+    if not np.isfinite(cap):
+        return d
+    return np.where(np.isfinite(d), np.minimum(d, cap), cap)
+
+
+def _corridor_geoms(corridors: Any) -> pd.DataFrame | None:
+    """``corridor_id, origin_zone, geometry`` (bands) of a corridors table such as ``CorridorClustering.corridors_``."""
+    if not isinstance(corridors, pd.DataFrame) or "corridor_id" not in corridors.columns:
+        return None
+    col = "band" if "band" in corridors.columns else ("geometry" if "geometry" in corridors.columns else None)
+    if col is None or "voyage_id" in corridors.columns:
+        return None
+    import shapely
+
+    g = np.asarray([shapely.from_wkt(x) if isinstance(x, str) else x for x in corridors[col]], dtype=object)
+    return pd.DataFrame(
+        {
+            "corridor_id": corridors["corridor_id"].astype(str).to_numpy(),
+            "origin_zone": corridors["origin_zone"].astype(str).to_numpy() if "origin_zone" in corridors else None,
+            "geometry": g,
+        }
+    )
+
+
+def _in_corridor(lon: np.ndarray, lat: np.ndarray, zone: np.ndarray | None, cg: pd.DataFrame) -> np.ndarray:
+    """corridor_id of the first corridor band (of the same origin zone) containing each point, else None."""
+    import shapely
+
+    out = np.full(len(lon), None, dtype=object)
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    if not ok.any() or not len(cg):
+        return out
+    tree = shapely.STRtree(cg["geometry"].to_numpy())
+    idx = np.flatnonzero(ok)
+    pi, gi = tree.query(shapely.points(lon[idx], lat[idx]), predicate="within")
+    if zone is not None and cg["origin_zone"].notna().all():
+        keep = cg["origin_zone"].to_numpy()[gi] == zone[idx[pi]]
+        pi, gi = pi[keep], gi[keep]
+    order = np.lexsort((gi, pi))
+    pi, gi = pi[order], gi[order]
+    first = np.ones(len(pi), dtype=bool)
+    first[1:] = pi[1:] != pi[:-1]
+    out[idx[pi[first]]] = cg["corridor_id"].to_numpy()[gi[first]]
+    return out
+
+
 def _corridor_map(corridors: Any, V: pd.DataFrame) -> pd.Series | None:
     """voyage_id -> corridor_id from a table, a Series or a fitted CorridorClustering."""
-    if corridors is None:
+    if corridors is None or _corridor_geoms(corridors) is not None:
         return None
     if isinstance(corridors, pd.Series):
         s = corridors
     elif isinstance(corridors, pd.DataFrame) and {"voyage_id", "corridor_id"} <= set(corridors.columns):
         s = corridors.drop_duplicates("voyage_id").set_index("voyage_id")["corridor_id"]
+    elif isinstance(getattr(corridors, "voyage_labels_", None), pd.Series):
+        s = corridors.voyage_labels_
     elif hasattr(corridors, "labels_"):
         labels = np.asarray(corridors.labels_)
         if len(labels) != len(V):
@@ -430,8 +489,9 @@ def _corridor_map(corridors: Any, V: pd.DataFrame) -> pd.Series | None:
         s = pd.Series(labels, index=V["voyage_id"].to_numpy())
     else:
         raise SchemaError(
-            "corridors: expected a DataFrame with voyage_id and corridor_id, a Series indexed by voyage_id, "
-            f"or a fitted CorridorClustering; got {type(corridors).__name__}"
+            "corridors: expected a DataFrame with voyage_id and corridor_id, a corridors table with band "
+            "geometries (CorridorClustering.corridors_), a Series indexed by voyage_id, or a fitted "
+            f"CorridorClustering; got {type(corridors).__name__}"
         )
     s = s[~pd.isna(s)]
     # noise labels of density clustering (-1) are not a corridor
@@ -472,7 +532,12 @@ def _edge_table(graph: Any) -> pd.DataFrame:
 
 
 def _attribute(
-    I: pd.DataFrame, F: pd.DataFrame, edges: pd.DataFrame | None, cfg: RiskConfig
+    I: pd.DataFrame,
+    F: pd.DataFrame,
+    edges: pd.DataFrame | None,
+    cfg: RiskConfig,
+    *,
+    corridor_geoms: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from medroutes.geo import assign_zone, zones
 
@@ -535,6 +600,10 @@ def _attribute(
         a.loc[rest & ~in_period, "method"] = "outside_study_period"
         a.loc[rest & in_period & ~hit & ~np.isfinite(lon), "method"] = "no_location"
         a.loc[rest & in_period & ~hit & np.isfinite(lon), "method"] = "beyond_radius"
+    # incidents not linked to a voyage fall in a corridor when they lie in its band
+    if corridor_geoms is not None and (~matched).any():
+        cid = _in_corridor(np.where(~matched, lon, np.nan), lat, None, corridor_geoms)
+        a.loc[pd.notna(cid), "corridor_id"] = cid[pd.notna(cid)]
     # 3. graph edges and SAR regions, by location
     a["edge"] = -1
     if edges is not None and len(edges):
@@ -562,7 +631,14 @@ def _attribute(
             }
         )
     summary = pd.DataFrame(rows)
+    present = {"zone", "window", "sar_region"}
+    if F["corridor_id"].notna().any():
+        present.add("corridor")
+    if edges is not None:
+        present.add("edge")
+    summary = summary.loc[summary["unit_type"].isin(present)].reset_index(drop=True)
     summary["dead_missing_unknown"] = int(a["dead_missing_unknown"].sum())
+    summary["linked_by_voyage_id"] = int(matched.sum())
     return a, summary
 
 
@@ -616,6 +692,8 @@ def _fmt(x: float) -> str:
         return f"{x:.0f}"
     if x >= 1:
         return f"{x:.1f}"
+    if x < 0.01:
+        return "0" if x == 0 else "<0.01"
     return f"{x:.2g}"
 
 
@@ -915,8 +993,8 @@ def _incident_model(F: pd.DataFrame, V: pd.DataFrame, I: pd.DataFrame, cfg: Risk
 
     F["fatal_v"] = np.nan
     F["p_fatal"] = np.nan
-    linked = "outcome" in V.columns or ("voyage_id" in I.columns and I["voyage_id"].notna().any())
-    if not (cfg.incident_model and linked):
+    n_linked = int(I["voyage_id"].isin(V["voyage_id"]).sum()) if "voyage_id" in I.columns else 0
+    if not cfg.incident_model or ("outcome" not in V.columns and n_linked == 0):
         return None, None
     y = incident_target(V, I, target="fatal")
     F["fatal_v"] = y.astype(np.float64)
@@ -999,22 +1077,39 @@ def score_risk(
     if assets is not None:
         from medroutes.risk.vulnerability import asset_fixes
 
+        if not isinstance(assets, pd.DataFrame):
+            raise SchemaError(f"assets: expected a DataFrame of AIS positions, got {type(assets).__name__}")
         if not {"timestamp", "lat", "lon"} <= set(assets.columns):
-            raise SchemaError(
-                "assets: expected AIS positions (vessel_id, timestamp, lat, lon, vessel_type), e.g. "
-                f"scenario.positions; got columns {list(assets.columns)[:8]}"
+            notes.append(
+                "assets: the table has no positions (an asset registry?); the distance to the nearest rescue or "
+                "patrol vessel needs their AIS positions, e.g. scenario.positions"
             )
-        A = asset_fixes(assets, asset_types=cfg.asset_types)
-        if A.empty:
-            notes.append(f"no positions with vessel_type in {list(cfg.asset_types)}: asset distance not available")
+        else:
+            A = asset_fixes(assets, asset_types=cfg.asset_types)
+            if A.empty:
+                notes.append(f"no positions with vessel_type in {list(cfg.asset_types)}: asset distance not available")
     corr = _corridor_map(corridors, V)
     lookups = _lookups(V, I, cfg, corr)
     F = _voyage_features(V, weather=weather, assets=A, points=points, cfg=cfg, lookups=lookups)
+    cg = _corridor_geoms(corridors)
+    if cg is not None:
+        # a corridors table without voyage labels: a voyage belongs to the band that holds its mid-passage point
+        F["corridor_id"] = _in_corridor(
+            F["mid_lon"].to_numpy(), F["mid_lat"].to_numpy(), F["zone_id"].to_numpy(dtype=object), cg
+        )
+        lookups["corridor"] = F.set_index("voyage_id")["corridor_id"].dropna()
+        lookups["corridor_geoms"] = cg
+        notes.append(
+            f"corridors: {int(F['corridor_id'].notna().sum()):,} of {len(F):,} voyages assigned by their "
+            "mid-passage point inside a corridor band (pass the fitted CorridorClustering for its exact labels)"
+        )
     incident_report, note = _incident_model(F, V, I, cfg)
     if note:
         notes.append(note)
     edges = _edge_table(graph) if graph is not None else None
-    attributed, summary = _attribute(I, F, edges, cfg)
+    if cg is None and isinstance(getattr(corridors, "corridors_", None), pd.DataFrame):
+        cg = _corridor_geoms(corridors.corridors_)  # fitted clustering: its bands place unlinked incidents
+    attributed, summary = _attribute(I, F, edges, cfg, corridor_geoms=cg)
     rng = np.random.default_rng(cfg.seed)
     bad_zone = F["zone_id"].isin(["at sea", "unknown"])
     if bad_zone.any():
@@ -1185,10 +1280,13 @@ def _edge_units(edges: pd.DataFrame, attributed: pd.DataFrame, A: pd.DataFrame |
             A,
             window_h=cfg.asset_window_h,
         ).reshape(E, S)
-        with np.errstate(all="ignore"):
-            U["asset_km"] = np.where(np.isfinite(d).any(axis=1), np.nanmean(np.where(np.isfinite(d), d, np.nan), axis=1), np.nan)
-    dm = attributed.loc[attributed["edge"] >= 0].groupby("edge")["dead_missing"].sum()
+        U["asset_km"] = _cap_asset_km(d, lookups).mean(axis=1)
+    on_edge = attributed.loc[attributed["edge"] >= 0]
+    dm = on_edge.groupby("edge")["dead_missing"].sum()
+    nf = (on_edge["dead_missing"] > 0).groupby(on_edge["edge"]).sum()
     U["dead_missing"] = dm.reindex(np.arange(len(U))).fillna(0.0).to_numpy()
+    U["fatal"] = nf.reindex(np.arange(len(U))).fillna(0).to_numpy(dtype=np.float64)
+    U["expected_fatal"] = np.nan  # no voyage-to-edge link: frequency per boat crossing, pooled prior
     if state["exposure_unit"] == "persons" and not np.isfinite(U["persons"]).all():
         U["persons"] = U["persons"].fillna(0.0)
     return U

@@ -182,9 +182,10 @@ class IncidentClassifier:
         IncidentClassifier
             ``self``.
         """
-        self.features_ = [c for c in FEATURES if c in X.columns]
+        # features without any observed value (e.g. no weather table) are left out
+        self.features_ = [c for c in FEATURES if c in X.columns and X[c].notna().any()]
         if not self.features_:
-            raise SchemaError(f"voyage features: none of {FEATURES} present")
+            raise SchemaError(f"voyage features: none of {FEATURES} has data")
         self.model_ = self._build(X[self.features_]).fit(X[self.features_], np.asarray(y, dtype=int))
         return self
 
@@ -302,14 +303,19 @@ def evaluate_incident_model(
     rs = int(rng.integers(0, 2**31 - 1))
     clf = IncidentClassifier() if classifier is None else classifier
     X = features.reset_index(drop=True)
+    keep = [c for c in X.columns if c not in FEATURES or X[c].notna().any()]
+    X = X[keep]
     p = np.full(len(yv), np.nan)
     base_p = np.full(len(yv), np.nan)
     folds = []
-    for tr, te in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=rs).split(X, yv):
-        m = IncidentClassifier(**clf.get_params()).fit(X.iloc[tr], yv[tr])
-        p[te] = m.predict_proba(X.iloc[te])
-        base_p[te] = yv[tr].mean()
-        folds.append(float(roc_auc_score(yv[te], p[te])))
+    from medroutes.risk.threat import _single_thread
+
+    with _single_thread():
+        for tr, te in StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=rs).split(X, yv):
+            m = IncidentClassifier(**clf.get_params()).fit(X.iloc[tr], yv[tr])
+            p[te] = m.predict_proba(X.iloc[te])
+            base_p[te] = yv[tr].mean()
+            folds.append(float(roc_auc_score(yv[te], p[te])))
     # reliability table: the bins of sklearn's calibration_curve (quantile strategy), with counts
     edges = np.percentile(p, np.linspace(0, 100, n_bins + 1))
     b = np.searchsorted(edges[1:-1], p)

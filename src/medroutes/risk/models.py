@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import stats
 
 from medroutes.errors import ConfigError, SchemaError
 
@@ -153,6 +152,8 @@ def eb_gamma_poisson(
     >>> bool(r.rate[0] > 0)  # a unit with no events is pulled towards the pooled rate
     True
     """
+    from scipy import stats
+
     _check_level(credible_level)
     y = _as_float(events, "events")
     n = _as_float(exposure, "exposure")
@@ -282,6 +283,8 @@ def eb_beta_binomial(
        68(341), 46-54. :doi:`10.1080/01621459.1973.10481332`
     .. [2] Marshall, R. J. (1991), see :func:`eb_gamma_poisson`.
     """
+    from scipy import stats
+
     _check_level(credible_level)
     y = _as_float(successes, "successes")
     n = _as_float(trials, "trials")

@@ -34,8 +34,21 @@ __all__ = [
 #: Poisson deviance is infinite for a zero forecast of a positive count.
 NAIVE_FLOOR = 0.5 / 7.0
 
+_LAGS = ("lag1", "mean7", "mean28", "seasonal")
 _SEASON_LAG = 364  # 52 weeks: same season and weekday one year earlier [days]
 _HALF_WINDOW = 3  # the naive windows are 7 days long
+
+
+def _single_thread() -> Any:
+    """Run small scikit-learn fits on one thread.
+
+    The fits here are small (thousands of rows); OpenMP and BLAS thread pools
+    then cost more than they give, and on a busy machine oversubscription made
+    a 0.6 s fit take 11 s (measured). Limits apply inside the block only.
+    """
+    from threadpoolctl import threadpool_limits
+
+    return threadpool_limits(limits=1)
 
 
 def _utc_days(s: pd.Series) -> pd.Series:
@@ -163,6 +176,12 @@ def _check_counts(counts: pd.DataFrame, value: str) -> pd.DataFrame:
             f"(first rows {list(df.index[bad][:3])})"
         )
     df[value] = y.astype("float64")
+    dup = df.duplicated(["zone_id", "date"])
+    if dup.any():
+        raise SchemaError(
+            f"daily counts: {int(dup.sum()):,} of {len(df):,} rows repeat a (zone_id, date) pair "
+            f"(first rows {list(df.index[dup][:3])}); aggregate them first"
+        )
     df = df.sort_values(["zone_id", "date"], kind="stable").reset_index(drop=True)
     step = df.groupby("zone_id", sort=False)["date"].diff().dropna()
     gaps = step != pd.Timedelta(days=1)
@@ -236,6 +255,7 @@ _PARAMS: dict[str, tuple[Any, str]] = {
     "estimator": (lambda v: v in ("hgb", "glm"), "'hgb' or 'glm'"),
     "n_harmonics": (lambda v: isinstance(v, int) and 0 <= v <= 6, "an integer in 0..6"),
     "use_weather": (lambda v: isinstance(v, bool), "a bool"),
+    "use_lags": (lambda v: isinstance(v, bool), "a bool"),
     "max_iter": (lambda v: isinstance(v, int) and v >= 1, "an integer >= 1"),
     "learning_rate": (lambda v: isinstance(v, float | int) and 0 < v <= 1, "a number in (0, 1]"),
     "alpha": (lambda v: isinstance(v, float | int) and v >= 0, "a number >= 0"),
@@ -264,6 +284,9 @@ class DeparturePressureModel:
         Number of annual harmonics.
     use_weather
         Use ``wind_kn`` and ``hs_m`` when a weather table is given.
+    use_lags
+        Use the recent-departure and seasonal-level features (needs 28 days of
+        history per row); ``False`` fits season, weather and zone only, for short series.
     max_iter, learning_rate
         Boosting iterations and learning rate (``"hgb"``); ``max_iter`` is the
         solver's limit for ``"glm"``.
@@ -299,6 +322,7 @@ class DeparturePressureModel:
         estimator: str = "glm",
         n_harmonics: int = 3,
         use_weather: bool = True,
+        use_lags: bool = True,
         max_iter: int = 300,
         learning_rate: float = 0.05,
         alpha: float = 1.0,
@@ -307,6 +331,7 @@ class DeparturePressureModel:
         self.estimator = estimator
         self.n_harmonics = n_harmonics
         self.use_weather = use_weather
+        self.use_lags = use_lags
         self.max_iter = max_iter
         self.learning_rate = learning_rate
         self.alpha = alpha
@@ -326,22 +351,33 @@ class DeparturePressureModel:
     ) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame]:
         df = _check_counts(counts, value)
         y, g = df[value], df["zone_id"]
-        doy = df["date"].dt.dayofyear.to_numpy(dtype=np.float64)
+        doy = df["date"].dt.day_of_year.to_numpy(dtype=np.float64)
         X = pd.DataFrame(index=df.index)
         for k in range(1, self.n_harmonics + 1):
             X[f"sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
             X[f"cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
-        X["lag1"] = y.groupby(g, sort=False).shift(1)
-        X["mean7"] = _window_mean(y, g, 1, 7)
-        X["mean28"] = _window_mean(y, g, 1, 28)
-        X["seasonal"] = _window_mean(y, g, _SEASON_LAG - _HALF_WINDOW, _SEASON_LAG + _HALF_WINDOW)
+        if self.use_lags:
+            X["lag1"] = y.groupby(g, sort=False).shift(1)
+            X["mean7"] = _window_mean(y, g, 1, 7)
+            X["mean28"] = _window_mean(y, g, 1, 28)
+            X["seasonal"] = _window_mean(y, g, _SEASON_LAG - _HALF_WINDOW, _SEASON_LAG + _HALF_WINDOW)
         if self.use_weather and weather is not None:
             w = _weather_by_day(weather)
             m = df[["date", "zone_id"]].merge(w, on=["date", "zone_id"], how="left", validate="m:1")
             for c in ("wind_kn", "hs_m"):
                 if c in m.columns:
                     X[c] = m[c].to_numpy()
-        X["zone"] = pd.Categorical(g, categories=getattr(self, "zones_", None) or sorted(g.unique()))
+            if "hs_m" in X.columns:
+                # sea state of the previous days: departures held back by rough seas leave in the next calm
+                hs = X["hs_m"]
+                X["hs_lag1"] = hs.groupby(g, sort=False).shift(1)
+                X["hs_mean3"] = _window_mean(hs, g, 1, 3)
+        known = getattr(self, "zones_", None)
+        if known:
+            unseen = sorted(set(g.unique()) - set(known))
+            if unseen:
+                raise SchemaError(f"daily counts: zone(s) {unseen} were not seen in fit (known: {known})")
+        X["zone"] = pd.Categorical(g, categories=known or sorted(g.unique()))
         return X, y.to_numpy(), df[["date", "zone_id"]]
 
     def _design(self, X: pd.DataFrame) -> Any:
@@ -349,7 +385,7 @@ class DeparturePressureModel:
             return X[self.feature_names_]
         # GLM: log1p lags, impute unavailable seasonal level / weather with training means, one-hot zone
         Z = X[[c for c in self.feature_names_ if c != "zone"]].copy()
-        for c in ("lag1", "mean7", "mean28", "seasonal"):
+        for c in _LAGS:
             if c in Z.columns:
                 Z[c] = np.log1p(Z[c])
         Z = Z.fillna(self._fill_)
@@ -378,13 +414,23 @@ class DeparturePressureModel:
         self.zones_ = None
         X, y, _ = self._features(counts, weather, value)
         self.zones_ = list(X["zone"].cat.categories)
-        ok = X[["lag1", "mean7", "mean28"]].notna().all(axis=1).to_numpy()
-        if ok.sum() < 60:
+        ok = X[[c for c in _LAGS[:3] if c in X.columns]].notna().all(axis=1).to_numpy()
+        need = 60 if self.use_lags else 28
+        if ok.sum() < need:
             raise InsufficientDataError(
-                f"DeparturePressureModel: {int(ok.sum())} training days with a 28-day history; need at least 60"
+                f"DeparturePressureModel: {int(ok.sum())} usable zone-days"
+                + (" with a 28-day history" if self.use_lags else "")
+                + f"; need at least {need}"
+                + (" (use_lags=False needs no history)" if self.use_lags else "")
             )
         self.feature_names_ = list(X.columns)
         Xo = X.loc[ok]
+        with _single_thread():
+            self._fit(Xo, y[ok])
+        self.n_train_ = int(ok.sum())
+        return self
+
+    def _fit(self, Xo: pd.DataFrame, y: np.ndarray) -> None:
         if self.estimator == "hgb":
             from sklearn.ensemble import HistGradientBoostingRegressor
 
@@ -398,22 +444,21 @@ class DeparturePressureModel:
                 early_stopping=False,
                 random_state=self.random_state,
             )
-            est.fit(Xo[self.feature_names_], y[ok])
+            est.fit(Xo[self.feature_names_], y)
         else:
             from sklearn.linear_model import PoissonRegressor
 
             num = Xo[[c for c in self.feature_names_ if c != "zone"]].copy()
-            for c in ("lag1", "mean7", "mean28", "seasonal"):
-                num[c] = np.log1p(num[c])
+            for c in _LAGS:
+                if c in num.columns:
+                    num[c] = np.log1p(num[c])
             self._fill_ = num.mean()
             num = num.fillna(self._fill_)
             self._mu_ = num.mean()
             self._sd_ = num.std().replace(0.0, 1.0).fillna(1.0)
             est = PoissonRegressor(alpha=float(self.alpha) / len(num), max_iter=max(self.max_iter, 300))
-            est.fit(self._design(Xo), y[ok])
+            est.fit(self._design(Xo), y)
         self.estimator_ = est
-        self.n_train_ = int(ok.sum())
-        return self
 
     def predict(self, counts: pd.DataFrame, weather: pd.DataFrame | None = None, *, value: str = "departures") -> pd.DataFrame:
         """Predict expected departures per zone and day (one-day-ahead, using observed history).
@@ -438,13 +483,11 @@ class DeparturePressureModel:
 
             raise NotFittedError("DeparturePressureModel is not fitted; call fit(counts, weather) first")
         X, y, key = self._features(counts, weather, value)
-        unseen = sorted(set(key["zone_id"]) - set(self.zones_))
-        if unseen:
-            raise SchemaError(f"daily counts: zone(s) {unseen} were not seen in fit")
-        ok = X[["lag1", "mean7", "mean28"]].notna().all(axis=1).to_numpy()
+        ok = X[[c for c in _LAGS[:3] if c in X.columns]].notna().all(axis=1).to_numpy()
         pred = np.full(len(X), np.nan)
         if ok.any():
-            pred[ok] = self.estimator_.predict(self._design(X.loc[ok]))
+            with _single_thread():
+                pred[ok] = self.estimator_.predict(self._design(X.loc[ok]))
         out = key.copy()
         out["observed"] = y
         out["expected"] = np.maximum(pred, NAIVE_FLOOR)

@@ -76,7 +76,11 @@ def _departure_ratio(V: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame) -> t
 
     ok = ~V["departure_zone"].isin(["at sea", "unknown"])
     counts = daily_counts(V.loc[ok])
-    model = DeparturePressureModel().fit(counts, old)
+    n_days = counts["date"].nunique()
+    # a short series (e.g. a two-week scenario) has no lag history: season, weather and zone only
+    model = (
+        DeparturePressureModel() if n_days >= 400 else DeparturePressureModel(n_harmonics=0, use_lags=False)
+    ).fit(counts, old)
     mu0 = model.predict(counts, old)
     mu1 = model.predict(counts, new)
     ratio = (mu1["expected"] / mu0["expected"]).to_numpy()
@@ -84,7 +88,8 @@ def _departure_ratio(V: pd.DataFrame, old: pd.DataFrame, new: pd.DataFrame) -> t
     q = pd.MultiIndex.from_arrays([V["departure_time"].dt.floor("D"), V["departure_zone"].astype(str)])
     r = key.reindex(q).to_numpy(dtype=np.float64)
     r = np.where(np.isfinite(r), r, 1.0)
-    return r, "departures re-weighted by the departure model (GLM) under the new weather"
+    how = "with" if model.use_lags else "without"
+    return r, f"departures re-weighted by the departure model (Poisson GLM {how} recent-departure lags) under the new weather"
 
 
 def what_if(

@@ -10,10 +10,15 @@ Model (per departure zone ``z`` and day ``d``):
 2. *Weather windows*: people wait for calm seas. A backlog accumulates the
    demand; each day a fraction ``r(d)`` of it leaves, with
    ``r = release_rough + (release_calm - release_rough) * logistic((max_hs_m - Hs) / hs_softness_m)``
-   averaged over the zone's boat mix (calibration.md s.7). Calm days after a
-   storm therefore release bursts (e.g. the 9-11 March 2023 peak), rough days
-   few departures. The released persons are rescaled within each calendar
-   month so that expected monthly totals equal the demand.
+   averaged over the zone's boat mix (calibration.md s.7), and a fraction
+   ``abandon_per_day`` of those still waiting give up. Calm days after a
+   storm therefore release bursts (e.g. the 9-11 March 2023 peak), rough
+   days few departures, and a rough month loses departures for good. The
+   released persons are divided by their mean ratio to the demand in the
+   *reference climate* (per zone and calendar month, from several simulated
+   years of reference weather, see ``WeatherConfig.reference``), so that the
+   expected monthly departures of a climatologically normal year equal the
+   demand.
 3. *Counts*: the daily intensity ``released / mean persons per boat`` is
    multiplied by gamma noise of shape ``dispersion`` (mean 1 within each
    calendar month), i.e. a Poisson-gamma (negative-binomial-like) process
@@ -63,11 +68,74 @@ def landing_probability(cfg: ScenarioConfig, country: str) -> float:
     return (1.0 - c.interception_prob) * (1.0 - o.p_unknown) * (1.0 - o.loss_rate)
 
 
+def _zone_rates(cfg: ScenarioConfig, zi: int, hs_zone: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Per-type release rate (days x types) and the zone's mean release rate per day."""
+    z = cfg.zones[zi]
+    dep = cfg.departures
+    mix = np.array([s for _, s in z.boats])
+    max_hs = np.array([cfg.boat(b).max_hs_m for b, _ in z.boats])
+    willing = _logistic((max_hs[None, :] - hs_zone[:, None]) / dep.hs_softness_m)
+    rel_b = dep.release_rough + (dep.release_calm - dep.release_rough) * willing
+    return rel_b, rel_b @ mix
+
+
+def _release(demand: NDArray[np.float64], r: NDArray[np.float64], abandon: float) -> NDArray[np.float64]:
+    """Backlog model: each day ``r`` of the waiting persons leave and ``abandon`` of the rest give up."""
+    n = len(demand)
+    released = np.empty(n)
+    r0 = max(float(r.mean()), 1e-9)
+    backlog = demand[0] * (1.0 - r0) / (r0 + abandon)  # steady state at the start
+    for d in range(n):  # a loop per day (a few hundred), not per boat
+        backlog += demand[d]
+        released[d] = backlog * r[d]
+        backlog = (backlog - released[d]) * (1.0 - abandon)
+    return released
+
+
+def _per_day_share(cfg: ScenarioConfig, dates: pd.DatetimeIndex) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    month_idx = dates.month.to_numpy() - 1
+    days_in_month = dates.days_in_month.to_numpy().astype(np.float64)
+    shares = np.asarray(cfg.monthly_shares, dtype=np.float64)
+    shares = shares / shares.sum()
+    return shares[month_idx] / days_in_month, month_idx
+
+
+def release_factors(cfg: ScenarioConfig, dates: pd.DatetimeIndex, hs: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Mean released / demand per zone and calendar month under a reference weather series.
+
+    Parameters
+    ----------
+    cfg
+        Scenario configuration.
+    dates
+        Consecutive days (several years of reference weather).
+    hs
+        Reference significant wave height per day and zone [m].
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(cfg.zones), 12)``; dividing the released persons by it makes
+        expected monthly departures equal the demand in the reference climate.
+    """
+    per_day, month_idx = _per_day_share(cfg, dates)
+    out = np.ones((len(cfg.zones), 12))
+    for zi in range(len(cfg.zones)):  # a loop per zone (<= 6)
+        _, r = _zone_rates(cfg, zi, hs[:, zi])
+        rel = _release(per_day, r, cfg.departures.abandon_per_day)
+        num = np.bincount(month_idx, weights=rel, minlength=12)
+        den = np.bincount(month_idx, weights=per_day, minlength=12)
+        out[zi] = np.where(den > 0, num / np.where(den > 0, den, 1.0), 1.0)
+    return out
+
+
 def simulate_departures(
     cfg: ScenarioConfig,
     dates: pd.DatetimeIndex,
     hs: NDArray[np.float64],
     rng: np.random.Generator,
+    *,
+    factors: NDArray[np.float64],
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Draw the departing boats of a scenario.
 
@@ -81,6 +149,8 @@ def simulate_departures(
         Significant wave height per day and zone (zones in ``cfg.zones`` order) [m].
     rng
         Random generator.
+    factors
+        :func:`release_factors` of the reference climate.
 
     Returns
     -------
@@ -92,11 +162,9 @@ def simulate_departures(
     zdefs = {z.zone_id: z for z in ZONE_DEFINITIONS}
     dep = cfg.departures
     n_days = len(dates)
-    month_idx = dates.month.to_numpy() - 1
-    days_in_month = dates.days_in_month.to_numpy().astype(np.float64)
-    shares = np.asarray(cfg.monthly_shares, dtype=np.float64)
-    shares = shares / shares.sum()
-    per_day_share = shares[month_idx] / days_in_month  # share of a year per day
+    per_day_share, month_idx = _per_day_share(cfg, dates)
+    key = dates.year.to_numpy() * 12 + month_idx
+    _, inv = np.unique(key, return_inverse=True)
 
     boat_rows: list[pd.DataFrame] = []
     dep_rows: list[pd.DataFrame] = []
@@ -107,24 +175,9 @@ def simulate_departures(
         demand = yearly_persons * per_day_share  # persons per day
         types = [b for b, _ in z.boats]
         mix = np.array([s for _, s in z.boats])
-        bcfg = [cfg.boat(b) for b in types]
-        max_hs = np.array([b.max_hs_m for b in bcfg])
-        mean_p = np.array([b.mean_persons for b in bcfg])
-        willing = _logistic((max_hs[None, :] - hs[:, zi : zi + 1]) / dep.hs_softness_m)  # (days, types)
-        rel_b = dep.release_rough + (dep.release_calm - dep.release_rough) * willing
-        r = rel_b @ mix
-        released = np.empty(n_days)
-        backlog = demand[0] / max(float(r.mean()), 1e-9)
-        for d in range(n_days):  # a loop per day, vectorisation is not needed here
-            backlog += demand[d]
-            released[d] = backlog * r[d]
-            backlog -= released[d]
-        # expected released persons per calendar month = demand of that month (within the window)
-        key = dates.year.to_numpy() * 12 + month_idx
-        _, inv = np.unique(key, return_inverse=True)
-        dem_m = np.bincount(inv, weights=demand)
-        rel_m = np.bincount(inv, weights=released)
-        released *= (dem_m / np.where(rel_m > 0, rel_m, 1.0))[inv]
+        mean_p = np.array([cfg.boat(b).mean_persons for b in types])
+        rel_b, r = _zone_rates(cfg, zi, hs[:, zi])
+        released = _release(demand, r, dep.abandon_per_day) / factors[zi, month_idx]
         # boat-type mix of the day, re-weighted by willingness to sail
         w = mix[None, :] * rel_b
         w /= w.sum(axis=1, keepdims=True)
@@ -140,6 +193,7 @@ def simulate_departures(
         cum = np.cumsum(w, axis=1)[day]
         tidx = (_stratified(n, rng)[:, None] > cum).sum(axis=1)
         tidx = np.minimum(tidx, len(types) - 1)
+        bcfg = [cfg.boat(b) for b in types]
         lo = np.array([b.persons[0] for b in bcfg])[tidx]
         hi = np.array([b.persons[1] for b in bcfg])[tidx]
         persons = lo + np.floor(_stratified(n, rng) * (hi - lo + 1)).astype(np.int64)

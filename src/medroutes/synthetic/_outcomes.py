@@ -7,9 +7,11 @@ Hazard
     departure region's wave height on the departure day and the next, and ``L``
     the route length. The higher hazard of small unseaworthy craft in rough
     seas (3-10x) is a modelling assumption (calibration.md s.3 and s.7), not a
-    published figure. ``beta`` is solved so that the expected dead and missing
-    equal ``loss_rate`` times the persons at risk (the route-wide rate of
-    calibration.md s.3).
+    published figure. ``beta`` is solved once per configuration, on several
+    simulated years of the reference climate, so that the expected dead and
+    missing equal ``loss_rate`` times the persons at risk (the route-wide rate
+    of calibration.md s.3); a calm week or a rough winter then has fewer or
+    more losses than that, as its weather dictates.
 
 Which voyages suffer a fatal incident
     Systematic probability-proportional-to-size sampling over a random order
@@ -48,7 +50,10 @@ from scipy.special import ndtr
 
 from medroutes.synthetic.config import OutcomeConfig
 
-__all__ = ["victim_pmf", "systematic_sample", "Outcomes", "draw_outcomes"]
+__all__ = ["victim_pmf", "systematic_sample", "hazard_scale", "Outcomes", "draw_outcomes"]
+
+
+_MC_SEED = 8_675_309  # fixed: the calibration depends on the configuration only
 
 
 def victim_pmf(o: OutcomeConfig) -> NDArray[np.float64]:
@@ -82,26 +87,99 @@ def systematic_sample(h: NDArray[np.float64], rng: np.random.Generator) -> NDArr
 
 
 def _expected_victims(h: NDArray[np.float64], persons: NDArray[np.int64], pmf: NDArray[np.float64]) -> float:
-    """Expected dead+missing when the sizes of ``sum(h)`` events are matched by rank to the boats they hit."""
+    """Quick expectation of dead+missing: cell-mean sizes of ``sum(h)`` events matched by rank to the boats."""
     m = float(h.sum())
     if m <= 0:
         return 0.0
     k = max(int(np.ceil(m)), 1)
-    q = (np.arange(k) + 0.5) / k
-    sizes = np.searchsorted(np.cumsum(pmf), q, side="left") + 1  # ascending
+    s = np.arange(1, len(pmf) + 1)
+    cdf = np.r_[0.0, np.cumsum(pmf)]
+    cdf[-1] = 1.0
+    integ = np.r_[0.0, np.cumsum(pmf * s)]
+    edges = np.arange(k + 1) / k
+    j = np.clip(np.searchsorted(cdf, edges, side="right") - 1, 0, len(pmf) - 1)
+    i_at = integ[j] + (edges - cdf[j]) * s[j]  # integral of the quantile function up to each edge
+    sizes = np.diff(i_at) * k  # mean size within each cell
     order = np.argsort(persons, kind="stable")
     cw = np.cumsum(h[order]) / m
+    q = (np.arange(k) + 0.5) / k
     boats = persons[order][np.minimum(np.searchsorted(cw, q, side="left"), len(order) - 1)]
     return float(np.minimum(sizes, boats).mean() * m)
 
 
-def _solve_hazard(
+def _mc_victims(
+    h: NDArray[np.float64], persons: NDArray[np.int64], pmf: NDArray[np.float64], blocks: NDArray[np.int64], reps: int
+) -> float:
+    """Monte-Carlo expectation of dead+missing, with the generator's own draws (common random numbers)."""
+    rng = np.random.default_rng(_MC_SEED)
+    ub = np.unique(blocks)
+    total = 0.0
+    for _ in range(reps):  # a loop over replicates and blocks (years), vectorised over voyages
+        fatal = systematic_sample(h, rng)
+        for b in ub:
+            idx = np.flatnonzero(fatal & (blocks == b))
+            total += float(_match_sizes(pmf, persons[idx], rng).sum())
+    return total / reps
+
+
+def hazard_scale(
+    o: OutcomeConfig,
+    *,
+    rel_hazard: NDArray[np.float64],
+    persons: NDArray[np.int64],
+    p_intercept: NDArray[np.float64],
+    blocks: NDArray[np.int64] | None = None,
+    reps: int = 32,
+) -> float:
+    """Solve ``beta`` so that the expected dead+missing of these voyages equal ``loss_rate`` times those at risk.
+
+    The expectation is a Monte-Carlo average (``reps`` replicates with a fixed
+    seed) of the generator's own draws: systematic selection of fatal voyages
+    and rank-matched victim counts within each block (e.g. each simulated year).
+
+    Parameters
+    ----------
+    o
+        Outcome parameters.
+    rel_hazard
+        Relative hazard per voyage [-].
+    persons
+        Persons on board per voyage.
+    p_intercept
+        Interception probability per voyage [-].
+    blocks
+        Block (year) of each voyage; victims are matched to boats within a block.
+    reps
+        Monte-Carlo replicates.
+
+    Returns
+    -------
+    float
+        ``beta``; a voyage's hazard is ``min(hazard_max, beta * rel_hazard)``.
+    """
+    n = len(rel_hazard)
+    at_risk = persons * (1.0 - o.p_unknown * (1.0 - p_intercept))
+    target = o.loss_rate * float(at_risk.sum())
+    pmf = victim_pmf(o)
+    if n == 0 or target <= 0 or rel_hazard.sum() <= 0:
+        return 0.0
+    blocks = np.zeros(n, dtype=np.int64) if blocks is None else np.asarray(blocks)
+    beta = _solve_beta(rel_hazard, persons, pmf, target, o.hazard_max)
+    for _ in range(12):  # fixed-point iterations on a scalar
+        ev = _mc_victims(np.minimum(beta * rel_hazard, o.hazard_max), persons, pmf, blocks, reps)
+        if ev <= 0:
+            break
+        ratio = target / ev
+        beta *= ratio
+        if abs(ratio - 1.0) < 0.003:
+            break
+    return float(beta)
+
+
+def _solve_beta(
     rel: NDArray[np.float64], persons: NDArray[np.int64], pmf: NDArray[np.float64], target: float, hmax: float
-) -> NDArray[np.float64]:
-    """Scale the relative hazards so that the expected dead+missing equal ``target`` (capped at ``hmax``)."""
-    n = len(rel)
-    if n == 0 or target <= 0 or rel.sum() <= 0:
-        return np.zeros(n)
+) -> float:
+    """First guess of ``beta`` from the quick expectation :func:`_expected_victims`."""
     beta = target / (float(rel.sum()) * float((pmf * np.arange(1, len(pmf) + 1)).sum()))
     for _ in range(30):  # fixed-point iterations on a scalar
         h = np.minimum(beta * rel, hmax)
@@ -112,7 +190,7 @@ def _solve_hazard(
         beta *= ratio
         if abs(ratio - 1.0) < 1e-6:
             break
-    return np.minimum(beta * rel, hmax)
+    return float(beta)
 
 
 def _match_sizes(pmf: NDArray[np.float64], persons: NDArray[np.int64], rng: np.random.Generator) -> NDArray[np.int64]:
@@ -159,6 +237,7 @@ def draw_outcomes(
     rough: NDArray[np.bool_],
     sar_frac: NDArray[np.float64],
     group: NDArray[np.object_],
+    beta: float,
     rng: np.random.Generator,
 ) -> Outcomes:
     """Draw every voyage's outcome (see the module docstring for the model).
@@ -179,6 +258,8 @@ def draw_outcomes(
         Last fraction of each voyage's route inside its departure country's SAR region [-].
     group
         Departure country per voyage (interceptions are sampled systematically within each).
+    beta
+        Hazard scale from :func:`hazard_scale` on the reference climate.
     rng
         Random generator.
 
@@ -188,9 +269,7 @@ def draw_outcomes(
     """
     n = len(persons)
     pmf = victim_pmf(o)
-    at_risk = persons * (1.0 - o.p_unknown * (1.0 - p_intercept))
-    target = o.loss_rate * at_risk.sum()
-    h = _solve_hazard(rel_hazard, persons, pmf, target, o.hazard_max)
+    h = np.minimum(beta * rel_hazard, o.hazard_max)
     fatal = systematic_sample(h, rng)
     idx = np.flatnonzero(fatal)
     victims = np.zeros(n, dtype=np.int64)

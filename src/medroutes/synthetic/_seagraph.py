@@ -178,20 +178,36 @@ def _chaikin(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArra
     return out[:, 0], out[:, 1]
 
 
-def _smooth(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """Chaikin-smooth and simplify a sea path; keep the most smoothed version that stays at sea."""
-    best = (lon, lat)
-    cur = (lon, lat)
-    for _ in range(3):
-        if len(cur[0]) < 3:
+def _smooth_many(paths: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -> list[NDArray[np.float64]]:
+    """Chaikin-smooth, simplify and densify many sea paths at once; keep the smoothest version at sea.
+
+    Returns one ``(n, 2)`` lon/lat vertex array per path, with vertices at most
+    ~0.08 deg apart. A path whose smoothed version would touch land falls back
+    to less smoothing, and finally to the raw graph path (whose edges were
+    checked against land when the graph was built).
+    """
+    n = len(paths)
+    out: list[NDArray[np.float64] | None] = [None] * n
+    todo = list(range(n))
+    for level in (3, 2, 1, 0):
+        if not todo:
             break
-        cur = _chaikin(*cur)
-        line = shapely.simplify(shapely.linestrings(np.column_stack(cur)), 0.004)
-        coords = shapely.get_coordinates(line)
-        if crosses_land(np.array([line], dtype=object))[0]:
-            break
-        best = (coords[:, 0], coords[:, 1])
-    return best
+        lines = []
+        for i in todo:  # a loop per template (a few hundred), not per point
+            lon, lat = paths[i]
+            for _ in range(level if len(lon) >= 3 else 0):
+                lon, lat = _chaikin(lon, lat)
+            lines.append(shapely.linestrings(np.column_stack([lon, lat])))
+        geoms = np.asarray(lines, dtype=object)
+        if level > 0:
+            geoms = shapely.simplify(geoms, 0.004, preserve_topology=False)
+        geoms = shapely.segmentize(geoms, 0.08)
+        bad = crosses_land(geoms) if level > 0 else np.zeros(len(todo), dtype=bool)
+        for i, g, b in zip(todo, geoms, bad, strict=True):
+            if not b:
+                out[i] = shapely.get_coordinates(g)
+        todo = [i for i, b in zip(todo, bad, strict=True) if b]
+    return [o for o in out if o is not None]
 
 
 def sea_path(lon: list[float] | NDArray[np.float64], lat: list[float] | NDArray[np.float64], *, graph: SeaGraph) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -212,7 +228,8 @@ def sea_path(lon: list[float] | NDArray[np.float64], lat: list[float] | NDArray[
         if p[0] != a:
             raise ConfigError(f"no sea path between waypoints at node {a} and {b}")
         seq.extend(p[1:])
-    return _smooth(graph.lon[seq], graph.lat[seq])
+    (coords,) = _smooth_many([(graph.lon[seq], graph.lat[seq])])
+    return coords[:, 0], coords[:, 1]
 
 
 @dataclass(frozen=True, eq=False)
@@ -263,6 +280,11 @@ def _template(corr: str, dep: str, arr: str, launch: str, landing: str, lon: NDA
     return RouteTemplate(corr, dep, arr, launch, landing, lon, lat, cum, -ty / norm, tx / norm)
 
 
+#: Places of a zone that are *not* used as launch or landing sites (calibration.md s.5:
+#: Lampedusa's arrivals land at its port; Linosa only bounds the zone).
+_NOT_SITES: frozenset[str] = frozenset({"Linosa"})
+
+
 def _sites(zone_id: str, graph: SeaGraph) -> list[tuple[str, int]]:
     zdef = {z.zone_id: z for z in ZONE_DEFINITIONS}
     if zone_id not in zdef:
@@ -270,6 +292,8 @@ def _sites(zone_id: str, graph: SeaGraph) -> list[tuple[str, int]]:
     out: list[tuple[str, int]] = []
     seen: set[int] = set()
     for name, plat, plon, _src in zdef[zone_id].places:
+        if name in _NOT_SITES:
+            continue
         node = graph.snap(plon, plat, min_coast_km=2.0)
         d = float(haversine_km(plat, plon, graph.lat[node], graph.lon[node]))
         if d > 20.0 or node in seen:
@@ -347,7 +371,7 @@ def route_templates(
     pred_wp = dijkstra(g.matrix, indices=wp_nodes, return_predecessors=True)[1] if wp_nodes else None
     wp_row = {n: i for i, n in enumerate(wp_nodes)}
 
-    out: list[RouteTemplate] = []
+    raw: list[tuple[str, str, str, str, str, list[int]]] = []
     for dep, arr in od_pairs:
         variants: list[list[tuple[str, str, list[int]]]] = []
         direct: dict[tuple[str, str], float] = {}
@@ -378,9 +402,9 @@ def route_templates(
         for k, var in enumerate(variants):
             corr = f"{dep}>{arr}/{k}"
             for lname, dname, p in var:
-                lon, lat = _smooth(g.lon[p], g.lat[p])
-                out.append(_template(corr, dep, arr, lname, dname, lon, lat))
-    return tuple(out)
+                raw.append((corr, dep, arr, lname, dname, p))
+    coords = _smooth_many([(g.lon[r[-1]], g.lat[r[-1]]) for r in raw])
+    return tuple(_template(*r[:5], c[:, 0], c[:, 1]) for r, c in zip(raw, coords, strict=True))
 
 
 def _len_km(g: SeaGraph, p: list[int]) -> float:

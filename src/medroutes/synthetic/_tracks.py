@@ -200,42 +200,63 @@ def positions_along(
     dur_h = dist_km / (speed_kn * KN_TO_KMH)
     dt_h = rng.uniform(interval_min[0], interval_min[1], n) / 60.0
     cnt = np.floor(dur_h / dt_h).astype(np.int64) + 2
-    total = int(cnt.sum())
     pstart = np.r_[0, np.cumsum(cnt)]
-    owner = np.repeat(np.arange(n), cnt)
-    j = np.arange(total) - pstart[:-1][owner]
-    jit = rng.uniform(-0.3, 0.3, total)
-    t = (j + jit) * dt_h[owner]
-    first = j == 0
-    last = j == cnt[owner] - 1
-    t[first] = 0.0
-    t[last] = dur_h[owner][last]
-    keep = (t < dur_h[owner] - 0.3 * dt_h[owner]) | last
-    # reporting gaps: up to three windows per voyage
+    total = int(pstart[-1])
+    owner = np.repeat(np.arange(n, dtype=np.int32), cnt)
+    t = np.arange(total, dtype=np.float64)
+    t -= pstart[:-1][owner]
+    t += rng.uniform(-0.3, 0.3, total)
+    t *= dt_h[owner]
+    t[pstart[:-1]] = 0.0
+    keep = t < (dur_h - 0.3 * dt_h)[owner]
+    t[pstart[1:] - 1] = dur_h
+    keep[pstart[1:] - 1] = True
+    owner, t = owner[keep], t[keep]
+    # reporting gaps: up to three windows per voyage, removed with one pass over the points
+    counts = np.bincount(owner, minlength=n)
+    vstart = np.r_[0, np.cumsum(counts)]
     ng = np.minimum(rng.poisson(gap_rate_per_day * dur_h / 24.0), 3)
     gs = rng.random((n, 3)) * dur_h[:, None]
     gl = rng.uniform(gap_h[0], gap_h[1], (n, 3))
-    gs[np.arange(3)[None, :] >= ng[:, None]] = np.inf
-    for k in range(3):
-        a = gs[owner, k]
-        keep &= ~((t > a) & (t < a + gl[owner, k]) & ~first & ~last)
-    owner, t = owner[keep], t[keep]
+    gv, gk = np.nonzero(np.arange(3)[None, :] < ng[:, None])
+    if len(gv):
+        span = float(dur_h.max()) + 10.0
+        key = owner * span + t  # monotone: voyages in order, times increasing within each
+        lo = np.searchsorted(key, gv * span + gs[gv, gk], side="right")
+        hi = np.searchsorted(key, gv * span + gs[gv, gk] + gl[gv, gk], side="left")
+        lo = np.maximum(lo, vstart[gv] + 1)  # never the first ...
+        hi = np.minimum(hi, vstart[gv + 1] - 1)  # ... nor the last report of a voyage
+        ok = lo < hi
+        delta = np.zeros(len(t) + 1, dtype=np.int32)
+        np.add.at(delta, lo[ok], 1)
+        np.add.at(delta, hi[ok], -1)
+        keep = np.cumsum(delta[:-1]) == 0
+        owner, t = owner[keep], t[keep]
+    m = len(t)
     tau = t / np.where(dur_h > 0, dur_h, 1.0)[owner]
-    cycles = np.maximum(1.0, np.round(dur_h / 6.0))
-    amp = rng.uniform(0.05, 0.2, n)
-    phase_w = 2.0 * np.pi * cycles[owner]
-    g = tau + amp[owner] / phase_w * np.sin(phase_w * tau)
-    gprime = 1.0 + amp[owner] * np.cos(phase_w * tau)
-    s = dist_km[owner] * np.clip(g, 0.0, 1.0)
-    key, base = _key(geom)
-    q = s + base[owner]
-    lon = np.interp(q, key, geom.lon)
-    lat = np.interp(q, key, geom.lat)
-    seg = np.searchsorted(key, q, side="right") - 1
-    seg = np.clip(seg, geom.start[owner], geom.start[owner + 1] - 2)
+    phase_w = (2.0 * np.pi) * np.maximum(1.0, np.round(dur_h / 6.0))[owner]
+    amp = rng.uniform(0.05, 0.2, n)[owner]
+    wt = phase_w * tau
+    g = tau + amp / phase_w * np.sin(wt)
+    np.clip(g, 0.0, 1.0, out=g)
+    gprime = 1.0 + amp * np.cos(wt)
+    # position: one binary search on the concatenated distance axis, then linear interpolation
+    key_v, base = _key(geom)
+    key_v = np.r_[key_v, key_v[-1] + 1.0]  # sentinel after the last vertex
+    lon_v = np.r_[geom.lon, geom.lon[-1]]
+    lat_v = np.r_[geom.lat, geom.lat[-1]]
+    q = dist_km[owner] * g
+    q += base[owner]
+    i = np.searchsorted(key_v, q, side="right") - 1
+    np.clip(i, 0, len(key_v) - 2, out=i)
+    f = (q - key_v[i]) / (key_v[i + 1] - key_v[i])
+    lon = lon_v[i] + f * (lon_v[i + 1] - lon_v[i])
+    lat = lat_v[i] + f * (lat_v[i + 1] - lat_v[i])
     brg = _bearing(geom.lon, geom.lat)
-    cog = (brg[seg] + rng.normal(0.0, 2.0, len(seg))) % 360.0
-    sog = speed_kn[owner] * gprime * np.exp(rng.normal(0.0, 0.05, len(seg)))
+    ends = geom.start[1:] - 1
+    brg[ends] = brg[np.maximum(ends - 1, 0)]  # the last vertex of a voyage has no next segment
+    cog = brg[i] + 2.0 * rng.standard_normal(m, dtype=np.float32)
+    sog = speed_kn[owner] * gprime * np.exp(0.05 * rng.standard_normal(m, dtype=np.float32))
     t_ns = t0_ns[owner] + np.round(t * 3600.0).astype(np.int64) * 1_000_000_000
     return {"voyage": owner, "t_ns": t_ns, "lon": lon, "lat": lat, "sog_kn": sog, "cog_deg": cog}
 

@@ -69,7 +69,7 @@ def simulate_weather(
     innov = np.sqrt(1.0 - cfg.ar1**2)
     for t in range(1, n_days):  # a loop per day (a few hundred), not per point
         z[t] = cfg.ar1 * z[t - 1] + innov * eps[t]
-    doy = dates.dayofyear.to_numpy().astype(np.float64)
+    doy = dates.day_of_year.to_numpy().astype(np.float64)
     lw, ls = np.log(cfg.wind_kn_winter), np.log(cfg.wind_kn_summer)
     log_med = (lw + ls) / 2.0 + (lw - ls) / 2.0 * np.cos(2.0 * np.pi * (doy - 15.0) / 365.25)
     wind = np.exp(log_med[:, None] + cfg.wind_log_sd * z)

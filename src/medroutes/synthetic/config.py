@@ -193,6 +193,12 @@ class WeatherConfig:
         Fetch-limited wave height ``Hs = hs_base_m + hs_coef * wind_kn**2`` [m], [m/kn^2].
     hs_log_sd
         Multiplicative noise of Hs around that relation (log sd) [-].
+    reference
+        Whether this weather is the reference climate that the calibration
+        targets (``arrivals``, ``monthly_shares``, ``loss_rate``) refer to. Weather
+        scenarios (a calm week, a rough winter) set ``false``: the targets then
+        refer to the default climate (:class:`WeatherConfig` defaults), and the
+        scenario's departures and losses depart from them as its weather does.
     """
 
     wind_kn_summer: float = 9.0
@@ -203,6 +209,7 @@ class WeatherConfig:
     hs_base_m: float = 0.15
     hs_coef: float = 0.0035
     hs_log_sd: float = 0.15
+    reference: bool = True
 
     def __post_init__(self) -> None:
         _check(self.wind_kn_summer > 0 and self.wind_kn_winter > 0, "weather wind medians must be > 0 kn")
@@ -226,6 +233,8 @@ class DepartureConfig:
         Fraction of boats waiting to leave that depart on a calm / rough day [-].
     hs_softness_m
         Width of the logistic switch between calm and rough around each boat type's ``max_hs_m`` [m].
+    abandon_per_day
+        Fraction of the persons still waiting who give up each day [1/day].
     hour_utc_mean, hour_utc_sd
         Departure time of day (mostly at night) [h UTC].
     """
@@ -234,6 +243,7 @@ class DepartureConfig:
     release_calm: float = 0.55
     release_rough: float = 0.04
     hs_softness_m: float = 0.2
+    abandon_per_day: float = 0.05
     hour_utc_mean: float = 20.0
     hour_utc_sd: float = 3.0
 
@@ -241,6 +251,7 @@ class DepartureConfig:
         _check(self.dispersion > 0, "departures.dispersion must be > 0")
         _check(0 < self.release_rough <= self.release_calm <= 1, "need 0 < release_rough <= release_calm <= 1")
         _check(self.hs_softness_m > 0, "departures.hs_softness_m must be > 0 m")
+        _check(0 <= self.abandon_per_day < 1, "departures.abandon_per_day must be in [0, 1)")
         _check(0 <= self.hour_utc_mean < 24 and self.hour_utc_sd >= 0, "departures hour_utc_mean in [0, 24)")
 
 

@@ -1,0 +1,124 @@
+"""Writing and reading scenario folders; determinism of the files; the bundled sample; the CLI."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import medroutes
+import medroutes.synthetic as syn
+from medroutes.cli import main
+from medroutes.errors import DataFormatError, OutputError
+
+from conftest import SAMPLE_DIR
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def test_write_and_read_back_identical_tables(sample, tmp_path):
+    out = sample.write(tmp_path / "sc")
+    names = {p.name for p in out.iterdir()}
+    for t in syn.TABLE_NAMES:
+        assert {f"{t}.parquet", f"{t}.csv"} <= names
+    assert {"scenario.toml", "manifest.json"} <= names
+    back = syn.read_scenario(out)
+    for t in syn.TABLE_NAMES:
+        pd.testing.assert_frame_equal(getattr(back, t), getattr(sample, t))
+    assert back.config == sample.config
+    assert back.seed == 7
+    # the CSV copies hold the same rows, with UTC timestamps
+    csv = pd.read_csv(out / "voyages.csv")
+    assert len(csv) == len(sample.voyages)
+    assert csv["departure_time"].str.endswith("Z").all()
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["seed"] == 7 and manifest["rows"]["positions"] == len(sample.positions)
+    assert manifest["files"] == {k: v for k, v in _hashes(out).items() if k != "manifest.json"}
+    assert manifest["medroutes_version"] == medroutes.__version__
+
+
+def test_same_seed_gives_byte_identical_files(sample, tmp_path):
+    a = sample.write(tmp_path / "a")
+    b = syn.generate_scenario("sample", seed=7, progress=False).write(tmp_path / "b")
+    assert _hashes(a) == _hashes(b)
+    c = syn.generate_scenario("sample", seed=8, progress=False).write(tmp_path / "c")
+    ha, hc = _hashes(a), _hashes(c)
+    assert ha["positions.parquet"] != hc["positions.parquet"]
+    assert ha["scenario.toml"] == hc["scenario.toml"]
+
+
+def test_write_refuses_a_non_empty_folder_unless_overwrite(sample, tmp_path):
+    target = tmp_path / "sc"
+    target.mkdir()
+    (target / "keep.txt").write_text("mine")
+    with pytest.raises(OutputError, match="not empty"):
+        sample.write(target)
+    assert (target / "keep.txt").read_text() == "mine"
+    sample.write(target, overwrite=True)
+    assert not (target / "keep.txt").exists()
+    assert (target / "manifest.json").exists()
+    # an empty folder is fine; no temporary folder is left behind
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    sample.write(empty, csv=False)
+    assert not list(empty.glob("*.csv"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty", "sc"]
+    with pytest.raises(OutputError, match="is a file"):
+        sample.write(target / "manifest.json")
+
+
+def test_read_detects_modified_or_missing_files(sample, tmp_path):
+    out = sample.write(tmp_path / "sc", csv=False)
+    df = pd.read_parquet(out / "incidents.parquet")
+    df.loc[0, "dead"] = 999
+    df.to_parquet(out / "incidents.parquet", index=False)
+    with pytest.raises(DataFormatError, match="incidents.parquet"):
+        syn.read_scenario(out)
+    syn.read_scenario(out, verify=False)  # at the user's request
+    (out / "truth.parquet").unlink()
+    with pytest.raises(DataFormatError, match="truth.parquet"):
+        syn.read_scenario(out)
+    with pytest.raises(DataFormatError, match="manifest"):
+        syn.read_scenario(tmp_path)
+
+
+def test_bundled_sample_matches_sample_data_and_its_documented_command(tmp_path):
+    folder = SAMPLE_DIR / "scenario"
+    readme = (SAMPLE_DIR / "README.md").read_text()
+    cmd = "medroutes generate --scenario sample --seed 7 --out sample_data/scenario --overwrite"
+    assert cmd in readme
+    # regenerating with that command reproduces every file byte for byte
+    args = cmd.split()[1:]
+    args[args.index("--out") + 1] = str(tmp_path / "scenario")
+    assert main([*args, "--quiet"]) == 0
+    assert _hashes(tmp_path / "scenario") == _hashes(folder)
+    # the package copy has the same Parquet files, and load_sample reads it
+    pkg = medroutes.datasets.sample_dir()
+    for p in pkg.iterdir():
+        assert hashlib.sha256(p.read_bytes()).hexdigest() == _hashes(folder)[p.name]
+    sc = medroutes.datasets.load_sample()
+    assert sc.config.name == "sample" and sc.seed == 7
+    assert len(sc.positions) == json.loads((folder / "manifest.json").read_text())["rows"]["positions"]
+    assert sum(p.stat().st_size for p in folder.iterdir()) < 8e6  # a few MB
+
+
+def test_cli_generate_writes_a_scenario_and_reports_errors(tmp_path, capsys):
+    out = tmp_path / "week"
+    assert main(["generate", "--scenario", "calm-summer-week", "--seed", "3", "--out", str(out), "--quiet", "--no-csv"]) == 0
+    assert (out / "positions.parquet").exists() and not (out / "positions.csv").exists()
+    assert main(["generate", "--scenario", "calm-summer-week", "--seed", "3", "--out", str(out), "--quiet"]) == 2
+    assert "not empty" in capsys.readouterr().err
+    assert main(["generate", "--scenario", "no-such-scenario", "--seed", "3", "--out", str(tmp_path / "x")]) == 2
+    err = capsys.readouterr().err
+    assert "unknown scenario 'no-such-scenario'" in err and "central-med-2023" in err
+    # a TOML path works too, and the summary goes to stdout
+    toml = tmp_path / "my.toml"
+    toml.write_text(syn.config_to_toml(syn.load_config("calm-summer-week")))
+    assert main(["generate", "--scenario", str(toml), "--seed", "3", "--out", str(tmp_path / "mine"), "--no-csv"]) == 0
+    assert "calm-summer-week" in capsys.readouterr().out
+    assert _hashes(tmp_path / "mine")["positions.parquet"] == _hashes(out)["positions.parquet"]
