@@ -54,7 +54,7 @@ def _config(target: float, repeat: int) -> dict:
     return {
         "target": target,
         "positions": n,
-        "voyages": int(round(len(v) * scale)),
+        "voyages": round(len(v) * scale),
         "median_s": float(np.median(times)),
         "best_s": float(min(times)),
         "positions_per_s": n / float(np.median(times)),
@@ -68,11 +68,16 @@ def main(argv: list[str]) -> int:
         print(json.dumps(_config(float(argv[1]), int(argv[2]))))
         return 0
     sizes = [float(a) for a in argv] or [1e6, 1e7]
-    print(f"{'target':>8} {'positions':>11} {'wall s':>7} {'cpu s':>6} {'positions/s':>12} {'peak RSS MiB':>13}")
+    print(
+        f"{'target':>8} {'positions':>11} {'wall s':>7} {'cpu s':>6} {'positions/s':>12} {'peak RSS MiB':>13}"
+    )
     for size in sizes:
         repeat = 3 if size <= 2e6 else 1
         out = subprocess.run(
-            [sys.executable, __file__, "--child", str(size), str(repeat)], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--child", str(size), str(repeat)],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         r = json.loads(out.stdout.strip().splitlines()[-1])
         print(

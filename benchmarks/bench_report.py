@@ -15,8 +15,12 @@ Run::
     python benchmarks/bench_report.py             # ~1 M positions, 3 runs
     python benchmarks/bench_report.py --days 30 --repeat 1   # quick
 
-Results on the development machine (2 cores, Python 3.11) are in the
-docstring of :mod:`medroutes.report` and the CHANGELOG.
+Measured on the development machine (2 cores, Python 3.11, shared with other
+jobs, so noisy): 942,009 positions (2,312 voyages, 1,541 incidents), runs of
+48.9 s and 30.1 s (median 39.5 s), peak process memory 745 MiB, report 1.0 MB.
+By step (one run, 36.9 s): load 3.3 s, clean 2.8 s, voyages 0.5 s, graph 2.6 s,
+corridors 1.1 s, risk 14.0 s (edges with rescue-asset distances dominate),
+risk of each half-period 7.5 s, figures 4.9 s, HTML 0.3 s.
 """
 
 from __future__ import annotations

@@ -52,18 +52,24 @@ def test_committed_without_outputs(path):
     nbformat.validate(nbformat.reads(path.read_text(encoding="utf-8"), as_version=4))
 
 
+def _exercises(nb) -> list[str]:
+    """Numbers of the exercise headings ("### Exercise 3.2: ...") in a notebook's markdown."""
+    text = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    return re.findall(r"^#+ Exercise (\d+\.\d+)", text, flags=re.MULTILINE)
+
+
 @pytest.mark.parametrize("path", COURSE, ids=_ids(COURSE))
 def test_objectives_exercises_and_solutions(path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
     assert first.cell_type == "markdown" and "Learning objectives" in first.source
-    exercises = [c for c in nb.cells if c.cell_type == "markdown" and re.match(r"#+ Exercise", c.source)]
+    number = int(path.name[:2])
+    exercises = _exercises(nb)
     assert exercises, "no exercise"
+    assert all(e.startswith(f"{number}.") for e in exercises)
     solution = SOL_DIR / f"{path.stem}-solutions.ipynb"
     assert solution.exists(), f"no solutions notebook {solution.name}"
-    sol = nbformat.read(solution, as_version=4)
-    answered = [c for c in sol.cells if c.cell_type == "markdown" and re.match(r"#+ Exercise", c.source)]
-    assert len(answered) == len(exercises), "every exercise has a solution"
+    assert _exercises(nbformat.read(solution, as_version=4)) == exercises, "every exercise has a solution, in order"
 
 
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))

@@ -166,3 +166,118 @@ def test_names_in_a_scenario_file_cannot_write_outside_the_output_folder(tmp_pat
     if code == 0:
         assert {p.parent for p in (work / "out").rglob("*")} <= {work / "out"}
         assert sorted(p.name for p in work.iterdir()) == ["evil.toml", "out"]
+
+
+# --------------------------------------------------------------------------- #
+# report
+# --------------------------------------------------------------------------- #
+
+report_build = pytest.importorskip("medroutes.report._build")
+report_pipeline = pytest.importorskip("medroutes.report._pipeline")
+
+
+@pytest.fixture(scope="module")
+def scenario_folder(scenario, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("report-inputs") / "sc"
+    scenario.write(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def pipeline_run(scenario_folder):
+    """The report's pipeline, run once (the tests inject faults into the writing that follows)."""
+    import medroutes as mr
+
+    args = {"scenario": str(scenario_folder), "positions": None, "incidents": None, "zones": None, "period": None}
+    with mr.set_options(progress=False):
+        return report_pipeline.run_pipeline(args, progress=False)
+
+
+@pytest.fixture
+def fast_report(monkeypatch, pipeline_run):
+    monkeypatch.setattr(report_build, "run_pipeline", lambda *a, **k: pipeline_run)
+    return pipeline_run
+
+
+def _report(scenario_folder: Path, out: Path) -> int:
+    return cli.main(["report", "--scenario", str(scenario_folder), "--out", str(out), "--quiet"])
+
+
+def _half_then(exc: BaseException):
+    def write_bytes(self, data):
+        with open(self, "wb") as fh:
+            fh.write(data[: len(data) // 2])
+        raise exc
+
+    return write_bytes
+
+
+def test_report_writes_one_file_and_no_temporary(tmp_path, scenario_folder, fast_report):
+    out = tmp_path / "report.html"
+    assert _report(scenario_folder, out) == 0
+    assert out.read_bytes().rstrip().endswith(b"</html>")
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+
+
+@pytest.mark.parametrize(
+    ("exc", "code"),
+    [(KeyboardInterrupt(), 130), (OSError(errno.ENOSPC, "No space left on device"), 2)],
+)
+def test_report_failing_mid_write_keeps_the_previous_report(tmp_path, scenario_folder, fast_report, monkeypatch, capsys, exc, code):
+    out = tmp_path / "report.html"
+    out.write_text("<html>previous report</html>", encoding="utf-8")
+    monkeypatch.setattr(Path, "write_bytes", _half_then(exc))
+    assert _report(scenario_folder, out) == code
+    monkeypatch.undo()
+    assert out.read_text(encoding="utf-8") == "<html>previous report</html>"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.html"]
+    err = capsys.readouterr().err
+    _one_line_error(err)
+    if code == 2:
+        assert "No space left" in err and "report.html" in err
+
+
+@pytest.mark.parametrize("target", ["positions.parquet", "incidents.parquet", "voyages.parquet"])
+def test_report_never_overwrites_an_input_table(tmp_path, scenario_folder, fast_report, capsys, target):
+    before = _sha(scenario_folder / target)
+    assert _report(scenario_folder, scenario_folder / target) == 2
+    assert _sha(scenario_folder / target) == before
+    assert "input" in capsys.readouterr().err
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="bug: the report refuses to overwrite the scenario's tables but not its manifest.json or "
+    "scenario.toml, which read_scenario also reads (writing there destroys the scenario)",
+)
+@pytest.mark.parametrize("target", ["manifest.json", "scenario.toml"])
+def test_report_never_overwrites_the_scenario_manifest_or_config(tmp_path, scenario_folder, pipeline_run, monkeypatch, target):
+    import dataclasses
+    import shutil
+
+    copy = tmp_path / "sc"
+    shutil.copytree(scenario_folder, copy)
+    # the cached run, as if it had been computed from the copy
+    run = dataclasses.replace(pipeline_run, input_paths=[copy / p.name for p in pipeline_run.input_paths])
+    monkeypatch.setattr(report_build, "run_pipeline", lambda *a, **k: run)
+    before = _sha(copy / target)
+    code = _report(copy, copy / target)
+    assert _sha(copy / target) == before and code == 2
+
+
+def test_a_corrupt_scenario_manifest_is_a_clear_error(tmp_path, scenario_folder, capsys):
+    import shutil
+
+    copy = tmp_path / "sc"
+    shutil.copytree(scenario_folder, copy)
+    (copy / "manifest.json").write_text("<!DOCTYPE html>", encoding="utf-8")
+    try:
+        code = _report(copy, tmp_path / "r.html")
+    except ValueError as exc:  # json.JSONDecodeError
+        pytest.fail(f"read_scenario let {type(exc).__name__} escape: {exc}")
+    assert code == 2
+    assert "manifest.json" in capsys.readouterr().err
+
+
+def _sha(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()

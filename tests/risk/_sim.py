@@ -49,7 +49,9 @@ class SimScenario:
     truth: pd.DataFrame
 
 
-def simulate(seed: int = 0, *, start: str = "2022-01-01", days: int = 1095, scale: float = 1.0) -> SimScenario:
+def simulate(
+    seed: int = 0, *, start: str = "2022-01-01", days: int = 1095, scale: float = 1.0
+) -> SimScenario:
     rng = np.random.default_rng(seed)
     cent = zone_centroids()
     dates = pd.date_range(start, periods=days, freq="D", tz="UTC")

@@ -14,7 +14,9 @@ from medroutes.risk import IncidentClassifier, evaluate_incident_model, incident
 @pytest.fixture(scope="module")
 def data(sim, sim_result):
     F = sim_result.voyages
-    y = incident_target(sim.voyages.set_index("voyage_id").loc[F["voyage_id"]].reset_index(), sim.incidents, target="fatal")
+    y = incident_target(
+        sim.voyages.set_index("voyage_id").loc[F["voyage_id"]].reset_index(), sim.incidents, target="fatal"
+    )
     return F, y
 
 

@@ -35,8 +35,18 @@ def test_score_files_with_a_config(tmp_path, sim):
     (tmp_path / "risk.toml").write_text("[risk]\nmin_voyages = 5\nimpact = 'rate'\nwindow = 'W'\n")
     out = tmp_path / "s.csv"
     code = main(
-        ["score", "--voyages", str(tmp_path / "v.parquet"), "--incidents", str(tmp_path / "i.csv"),
-         "--config", str(tmp_path / "risk.toml"), "--out", str(out), "--quiet"]
+        [
+            "score",
+            "--voyages",
+            str(tmp_path / "v.parquet"),
+            "--incidents",
+            str(tmp_path / "i.csv"),
+            "--config",
+            str(tmp_path / "risk.toml"),
+            "--out",
+            str(out),
+            "--quiet",
+        ]
     )
     assert code == 0
     t = pd.read_csv(out)

@@ -47,7 +47,9 @@ def test_category_follows_the_documented_matrix(sim_result):
     z = pd.concat([sim_result.zones, sim_result.windows])
     z = z.loc[z["category"] != INSUFFICIENT]
     t = sim_result.config.thresholds
-    expected = np.select([z["score"] < t[0], z["score"] < t[1], z["score"] < t[2]], list(CATEGORIES[:3]), CATEGORIES[3])
+    expected = np.select(
+        [z["score"] < t[0], z["score"] < t[1], z["score"] < t[2]], list(CATEGORIES[:3]), CATEGORIES[3]
+    )
     assert (z["category"].to_numpy() == expected).all()
     m = sim_result.matrix
     assert m["category"].tolist() == [*CATEGORIES, INSUFFICIENT]
@@ -75,7 +77,13 @@ def test_explanations_name_the_driving_factors(sim_result):
     for _, r in z.iterrows():
         e = r["explanation"]
         assert e.startswith(f"{r['category']}: ")
-        for word in ("impact", "threat", "vulnerability", "dead+missing per 1,000 persons crossing", "90 % CI"):
+        for word in (
+            "impact",
+            "threat",
+            "vulnerability",
+            "dead+missing per 1,000 persons crossing",
+            "90 % CI",
+        ):
             assert word in e
         assert f"{r['impact']:.2f}" in e and f"{r['threat']:.2f}" in e
     top = z.sort_values("threat").iloc[-1]
@@ -90,8 +98,16 @@ def test_small_units_are_insufficient_data_and_not_extreme(sim):
     extra["departure_zone"] = "tr_south"
     extra["persons"] = 60
     inc = i.iloc[:1].copy()
-    inc[["incident_id", "voyage_id", "incident_type", "dead", "missing"]] = ["x1", 900001, "shipwreck", 10, 40]
-    res = score_risk(pd.concat([v, extra], ignore_index=True), pd.concat([i, inc], ignore_index=True), config=FAST)
+    inc[["incident_id", "voyage_id", "incident_type", "dead", "missing"]] = [
+        "x1",
+        900001,
+        "shipwreck",
+        10,
+        40,
+    ]
+    res = score_risk(
+        pd.concat([v, extra], ignore_index=True), pd.concat([i, inc], ignore_index=True), config=FAST
+    )
     z = res.zones.set_index("unit_id")
     r = z.loc["tr_south"]
     assert r["category"] == INSUFFICIENT and np.isnan(r["score"])
@@ -142,7 +158,13 @@ def test_more_dead_per_crossing_never_lowers_impact(sim, impact):
     else:  # one more fatal incident on a voyage of the zone
         new = worse.iloc[:1].copy()
         spare = vid[~vid.isin(worse["voyage_id"])].iloc[0]
-        new[["incident_id", "voyage_id", "incident_type", "dead", "missing"]] = ["new", spare, "death_on_board", 1, 0]
+        new[["incident_id", "voyage_id", "incident_type", "dead", "missing"]] = [
+            "new",
+            spare,
+            "death_on_board",
+            1,
+            0,
+        ]
         worse = pd.concat([worse, new], ignore_index=True)
     after = score_risk(v, worse, config=cfg).zones.set_index("unit_id")
     assert after.loc[z, "impact"] > base.loc[z, "impact"]
@@ -152,7 +174,9 @@ def test_more_dead_per_crossing_never_lowers_impact(sim, impact):
 def test_under_recording_scales_rates_not_scores(sim):
     v, i = _small(sim)
     a = score_risk(v, i, config=FAST).zones
-    b = score_risk(v, i, config=RiskConfig(seed=5, n_draws=200, incident_model=False, under_recording=(1.2, 1.5))).zones
+    b = score_risk(
+        v, i, config=RiskConfig(seed=5, n_draws=200, incident_model=False, under_recording=(1.2, 1.5))
+    ).zones
     np.testing.assert_allclose(b["rate_per_1000"], a["rate_per_1000"] * 1.35)
     np.testing.assert_allclose(b["rate_low"], a["rate_low"] * 1.2)
     np.testing.assert_allclose(b["rate_high"], a["rate_high"] * 1.5)
@@ -183,7 +207,9 @@ def test_incident_model_report_is_attached(sim_result):
 
 def test_tracks_voyages_without_persons_and_an_asset_registry(sim):
     v, i = _small(sim, days=120)
-    table = v.rename(columns={"departure_time": "start_time"})[["voyage_id", "vessel_id", "start_time", "departure_zone", "arrival_zone"]]
+    table = v.rename(columns={"departure_time": "start_time"})[
+        ["voyage_id", "vessel_id", "start_time", "departure_zone", "arrival_zone"]
+    ]
     points = pd.DataFrame(
         {"voyage_id": v["voyage_id"], "timestamp": v["departure_time"], "lon": 12.0, "lat": 34.0}
     )
@@ -204,10 +230,20 @@ def test_edges_are_scored_and_written_onto_the_graph(sim):
     G.add_node("ly_west", x=13.0, y=33.0, kind="departure")
     G.add_node("c1", x=12.8, y=34.3, kind="cell")
     G.add_node("it_lampedusa", x=12.6, y=35.5, kind="arrival")
-    G.add_edge("ly_west", "c1", 0, n_voyages=40, persons=3000, geometry=shapely.LineString([(13.0, 33.0), (12.8, 34.3)]))
+    G.add_edge(
+        "ly_west",
+        "c1",
+        0,
+        n_voyages=40,
+        persons=3000,
+        geometry=shapely.LineString([(13.0, 33.0), (12.8, 34.3)]),
+    )
     G.add_edge("c1", "it_lampedusa", 0, n_voyages=3, persons=200)  # geometry from the nodes
     inc = i.iloc[:2].copy()
-    inc[["lon", "lat", "dead", "missing", "location_precision_km"]] = [[12.9, 33.65, 5, 5, 5.0], [20.0, 33.0, 1, 0, 5.0]]
+    inc[["lon", "lat", "dead", "missing", "location_precision_km"]] = [
+        [12.9, 33.65, 5, 5, 5.0],
+        [20.0, 33.0, 1, 0, 5.0],
+    ]
     inc["voyage_id"] = None
     allinc = pd.concat([i, inc], ignore_index=True)
     res = score_risk(v, allinc, graph=G, config=FAST)
@@ -216,7 +252,10 @@ def test_edges_are_scored_and_written_onto_the_graph(sim):
     # expected by brute force: each incident goes to the nearest edge within its precision radius
     from medroutes.geo import to_med_xy
 
-    lines = [shapely.LineString([(13.0, 33.0), (12.8, 34.3)]), shapely.LineString([(12.8, 34.3), (12.6, 35.5)])]
+    lines = [
+        shapely.LineString([(13.0, 33.0), (12.8, 34.3)]),
+        shapely.LineString([(12.8, 34.3), (12.6, 35.5)]),
+    ]
     proj = [shapely.LineString(np.column_stack(to_med_xy(*np.asarray(g.coords).T))) for g in lines]
     x, y = to_med_xy(allinc["lon"].to_numpy(), allinc["lat"].to_numpy())
     d = np.array([[shapely.Point(a, b).distance(p) / 1000 for p in proj] for a, b in zip(x, y, strict=True)])
@@ -248,3 +287,50 @@ def test_errors_name_the_problem(sim):
         RiskConfig(thresholds=(0.7, 0.5, 0.6))
     with pytest.raises(ConfigError, match="unknown parameter"):
         RiskConfig.from_dict({"sed": 1})
+
+
+def test_corridor_bands_assign_voyages_and_unlinked_incidents(sim):
+    v, i = _small(sim, days=150)
+    res0 = score_risk(v, i, config=FAST)
+    f = res0.voyages
+    # one band around the Sfax mid-passage points, one elsewhere with another origin
+    pts = f.loc[f["zone_id"] == "tn_sfax", ["mid_lon", "mid_lat"]].median()
+    band = shapely.Point(pts["mid_lon"], pts["mid_lat"]).buffer(0.3)
+    table = pd.DataFrame(
+        {"corridor_id": ["c-sfax", "c-other"], "origin_zone": ["tn_sfax", "ly_west"], "band": [band, band]}
+    )
+    extra = i.iloc[:1].copy()
+    extra[["incident_id", "lon", "lat", "dead", "missing"]] = ["free", pts["mid_lon"], pts["mid_lat"], 7, 0]
+    extra["voyage_id"] = None
+    res = score_risk(v, pd.concat([i, extra], ignore_index=True), corridors=table, config=FAST)
+    inside = shapely.contains_xy(band, f["mid_lon"], f["mid_lat"])
+    c = res.corridors.set_index("unit_id")
+    assert list(c.index) == ["c-sfax"]  # ly_west voyages are not in a tn_sfax band
+    assert c.loc["c-sfax", "n_voyages"] == int((inside & (f["zone_id"] == "tn_sfax")).sum())
+    linked = i.loc[i["voyage_id"].isin(f.loc[inside & (f["zone_id"] == "tn_sfax"), "voyage_id"])]
+    assert c.loc["c-sfax", "dead_missing"] == (linked["dead"] + linked["missing"]).sum() + 7
+    assert any("mid-passage point inside a corridor band" in n for n in res.notes)
+
+
+@pytest.mark.slow
+def test_pipeline_from_positions_tracks_graph_and_corridors():
+    import warnings
+
+    import medroutes as mr
+
+    sc = mr.datasets.load_sample()
+    boats = sc.positions.loc[~sc.positions["vessel_type"].astype(str).isin(["sar_vessel", "patrol_vessel"])]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", mr.DataQualityWarning)
+        pos, _ = mr.tracks.clean_positions(boats, on_invalid="drop")
+    voy = mr.tracks.split_voyages(pos)
+    G = mr.graph.graph_from_voyages(voy, attributes=sc.voyages, incidents=sc.incidents)
+    cc = mr.graph.CorridorClustering().fit(voy)
+    res = score_risk(voy, sc.incidents, graph=G, weather=sc.weather, assets=sc.positions, corridors=cc)
+    assert len(res.edges) == G.number_of_edges()
+    assert res.corridors["n_voyages"].sum() == int((cc.labels_ >= 0).sum())
+    assert res.zones["n_voyages"].sum() == int((~voy.table["departure_zone"].isin(["at sea", "unknown"])).sum())
+    mr.risk.add_edge_risk(G, res)
+    mr.graph.validate_graph(G)
+    cats = {d["risk_category"] for *_, d in G.edges(keys=True, data=True)}
+    assert cats <= {*CATEGORIES, INSUFFICIENT}

@@ -26,7 +26,11 @@ def _series(days: int = 800, seed: int = 0) -> tuple[pd.DataFrame, pd.DataFrame]
     rows, wrows = [], []
     for zone, base in (("a", 3.0), ("b", 1.0)):
         hs = np.clip(1.1 + 0.4 * np.cos(2 * np.pi * doy / 365.25) + rng.normal(0, 0.4, days), 0.1, None)
-        mu = base * (1 + 0.5 * np.cos(2 * np.pi * (doy - 200) / 365.25)) * np.exp(-1.5 * np.maximum(hs - 0.8, 0))
+        mu = (
+            base
+            * (1 + 0.5 * np.cos(2 * np.pi * (doy - 200) / 365.25))
+            * np.exp(-1.5 * np.maximum(hs - 0.8, 0))
+        )
         rows.append(pd.DataFrame({"date": dates, "zone_id": zone, "departures": rng.poisson(mu)}))
         wrows.append(pd.DataFrame({"date": dates, "region": zone, "wind_kn": 6 + 8 * hs, "hs_m": hs}))
     return pd.concat(rows, ignore_index=True), pd.concat(wrows, ignore_index=True)
@@ -51,7 +55,9 @@ def test_daily_counts_fills_days_without_departures_with_zero():
 
 
 def test_complete_days_counts_what_it_fills_and_gaps_are_refused():
-    s = pd.DataFrame({"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05"], utc=True), "n": [3, 4, 5]})
+    s = pd.DataFrame(
+        {"date": pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-05"], utc=True), "n": [3, 4, 5]}
+    )
     with pytest.raises(SchemaError, match="complete_days"):
         persistence(s, value="n")
     full, n_filled = complete_days(s, value="n")
@@ -95,7 +101,9 @@ def test_model_with_weather_beats_both_naive_forecasts_on_weather_driven_counts(
 
     p = r.predictions
     assert r.deviance["model"] == pytest.approx(mean_poisson_deviance(p["observed"], p["model"]))
-    assert r.improvement["seasonal_naive"] == pytest.approx(1 - r.deviance["model"] / r.deviance["seasonal_naive"])
+    assert r.improvement["seasonal_naive"] == pytest.approx(
+        1 - r.deviance["model"] / r.deviance["seasonal_naive"]
+    )
     assert "seasonal naive" in r.summary()
 
 

@@ -101,13 +101,22 @@ def test_unhcr_italy_backtest_with_2025_held_out(record_property):
 def _designed_config():
     """central-med-2023 with hazards that differ between zones, so the ranking has a truth to recover.
 
-    Boat-type hazards spread over 60x and each zone given one boat type; Türkiye's volume raised so
-    its zones have enough crossings; two years at twice the calibrated volume; no AIS (fast).
+    Boat-type hazards spread over 20x and each zone given one boat type; Türkiye's volume raised so
+    its zones have enough crossings; one year at twice the calibrated volume; no AIS (fast).
     """
     from medroutes.synthetic import load_config
 
     c = load_config("central-med-2023")
-    hz = {"rubber_dinghy": 6.0, "iron_boat": 6.0, "wooden_boat": 1.5, "fishing_boat": 0.6, "caique": 0.6, "sailing_yacht": 0.3}
+    # relative hazards chosen so that the zones' mean true hazards (which also grow with route length)
+    # are about 1.6x apart: ly_west > tn_sfax > ly_central > ly_east > tr_south > tr_aegean
+    hz = {
+        "rubber_dinghy": 6.0,
+        "iron_boat": 4.6,
+        "wooden_boat": 2.0,
+        "fishing_boat": 0.9,
+        "caique": 0.29,
+        "sailing_yacht": 0.26,
+    }
     mix = {
         "ly_west": "rubber_dinghy",
         "ly_central": "wooden_boat",
@@ -121,12 +130,15 @@ def _designed_config():
         name="risk-validation",
         boats=tuple(dc.replace(b, hazard=hz[b.boat_type]) for b in c.boats),
         zones=tuple(dc.replace(z, boats=((mix[z.zone_id], 1.0),)) for z in c.zones),
-        countries=tuple(dc.replace(k, arrivals=20000.0) if k.country == "Türkiye" else k for k in c.countries),
+        countries=tuple(
+            dc.replace(k, arrivals=20000.0) if k.country == "Türkiye" else k for k in c.countries
+        ),
         scale=2.0,
         positions=dc.replace(c.positions, mode="none"),
     )
 
 
+@pytest.mark.slow
 def test_synthetic_ground_truth_ranking(record_property):
     from medroutes.synthetic import generate_scenario
 
@@ -136,7 +148,10 @@ def test_synthetic_ground_truth_ranking(record_property):
             sc.voyages, sc.incidents, weather=sc.weather, corridors=sc.truth[["voyage_id", "corridor_id"]]
         )
     truth = sc.truth.merge(sc.voyages[["voyage_id", "departure_zone"]], on="voyage_id")
-    for unit, table, key in (("zone", res.zones, "departure_zone"), ("corridor", res.corridors, "corridor_id")):
+    for unit, table, key in (
+        ("zone", res.zones, "departure_zone"),
+        ("corridor", res.corridors, "corridor_id"),
+    ):
         hz = truth.groupby(key)["hazard"].mean().rename("hazard")
         t = table.set_index("unit_id").join(hz)
         s = t.loc[t["category"] != INSUFFICIENT]
@@ -157,7 +172,10 @@ def test_departure_model_beats_seasonal_naive_on_a_synthetic_scenario(record_pro
     from medroutes.synthetic import generate_scenario, load_config
 
     cfg = dc.replace(
-        load_config("central-med-2023"), name="risk-backtest", start="2022-01-01", days=730,
+        load_config("central-med-2023"),
+        name="risk-backtest",
+        start="2022-01-01",
+        days=730,
         positions=dc.replace(load_config("central-med-2023").positions, mode="none"),
     )
     with mr.set_options(progress=False):

@@ -29,7 +29,9 @@ def test_an_asset_on_station_lowers_the_vulnerability_where_it_is(sim_result):
 
 
 def test_shifting_departures_moves_the_pressure(sim_result, sim):
-    d = what_if(sim_result, shift_departures={"from": "tn_sfax", "to": "ly_west", "share": 0.5}).set_index("unit_id")
+    d = what_if(sim_result, shift_departures={"from": "tn_sfax", "to": "ly_west", "share": 0.5}).set_index(
+        "unit_id"
+    )
     assert d.loc["ly_west", "threat_after"] > d.loc["ly_west", "threat_before"]
     assert d.loc["tn_sfax", "threat_after"] < d.loc["tn_sfax", "threat_before"]
     assert "from tn_sfax to ly_west" in d.attrs["what_if"]

@@ -46,7 +46,9 @@ def _persons_flows(sc: syn.Scenario) -> pd.DataFrame:
     outcome = v["outcome"].astype(str)
     landed = np.where(outcome.isin(["arrived", "rescued"]), survivors, 0)
     landed = landed + np.where((outcome == "shipwreck") & ~in_home_sar, survivors, 0)
-    returned = np.where(outcome == "intercepted", survivors, 0) + np.where((outcome == "shipwreck") & in_home_sar, survivors, 0)
+    returned = np.where(outcome == "intercepted", survivors, 0) + np.where(
+        (outcome == "shipwreck") & in_home_sar, survivors, 0
+    )
     return pd.DataFrame(
         {
             "country": v["departure_country"],
@@ -164,7 +166,7 @@ def test_passage_distances_and_durations_in_published_ranges(dep, arr, dist, day
 
 
 def test_weather_is_correlated_in_time_and_space_and_seasonal(year2023):
-    w = year2023.weather.pivot(index="date", columns="region", values="wind_kn")
+    w = year2023.weather.pivot_table(index="date", columns="region", values="wind_kn")
     lw = np.log(w)
     anom = lw - lw.rolling(61, center=True, min_periods=1).mean()
     lag1 = np.mean([anom[c].autocorr(1) for c in anom.columns])

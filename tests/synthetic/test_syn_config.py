@@ -14,7 +14,14 @@ import medroutes.synthetic as syn
 from medroutes.errors import ConfigError
 from medroutes.synthetic._outcomes import _match_sizes, systematic_sample, victim_pmf
 
-REQUIRED = {"central-med-2022", "central-med-2023", "central-med-2024", "calm-summer-week", "rough-winter", "sample"}
+REQUIRED = {
+    "central-med-2022",
+    "central-med-2023",
+    "central-med-2024",
+    "calm-summer-week",
+    "rough-winter",
+    "sample",
+}
 
 
 def test_shipped_scenarios_load():
@@ -28,10 +35,16 @@ def test_shipped_scenarios_load():
 
 @pytest.mark.parametrize("name", sorted(REQUIRED))
 def test_every_field_is_documented_with_a_comment(name):
-    text = resources.files("medroutes.synthetic").joinpath(f"scenarios/{name}.toml").read_text(encoding="utf-8")
+    text = (
+        resources.files("medroutes.synthetic").joinpath(f"scenarios/{name}.toml").read_text(encoding="utf-8")
+    )
     data = tomllib.loads(text)
     lines = text.splitlines()
-    scalar_keys = {k for table in ("scenario", "outcomes", "weather", "departures", "positions", "routes") for k in data[table]}
+    scalar_keys = {
+        k
+        for table in ("scenario", "outcomes", "weather", "departures", "positions", "routes")
+        for k in data[table]
+    }
     for key in scalar_keys:
         line = next(ln for ln in lines if re.match(rf"^{key}\s*=", ln))
         has_comment = "#" in line or any(
@@ -73,7 +86,11 @@ def test_unknown_scenario_lists_the_shipped_ones():
     ],
 )
 def test_invalid_values_name_the_field(edit, match, tmp_path):
-    text = resources.files("medroutes.synthetic").joinpath("scenarios/central-med-2023.toml").read_text(encoding="utf-8")
+    text = (
+        resources.files("medroutes.synthetic")
+        .joinpath("scenarios/central-med-2023.toml")
+        .read_text(encoding="utf-8")
+    )
     old, new = edit
     assert old in text
     path = tmp_path / "bad.toml"

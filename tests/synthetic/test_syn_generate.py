@@ -173,7 +173,9 @@ def test_same_seed_same_tables_different_seed_different_tables(sample):
     for name in syn.TABLE_NAMES:
         pd.testing.assert_frame_equal(getattr(again, name), getattr(sample, name))
     other = syn.generate_scenario("sample", seed=8, progress=False)
-    assert not other.positions["lat"].equals(sample.positions["lat"]) or len(other.positions) != len(sample.positions)
+    assert not other.positions["lat"].equals(sample.positions["lat"]) or len(other.positions) != len(
+        sample.positions
+    )
     assert other.voyages["departure_time"].tolist() != sample.voyages["departure_time"].tolist()
 
 

@@ -11,10 +11,9 @@ import pytest
 
 import medroutes
 import medroutes.synthetic as syn
+from conftest import SAMPLE_DIR
 from medroutes.cli import main
 from medroutes.errors import DataFormatError, OutputError
-
-from conftest import SAMPLE_DIR
 
 
 def _hashes(folder: Path) -> dict[str, str]:
@@ -77,11 +76,11 @@ def test_read_detects_modified_or_missing_files(sample, tmp_path):
     df = pd.read_parquet(out / "incidents.parquet")
     df.loc[0, "dead"] = 999
     df.to_parquet(out / "incidents.parquet", index=False)
-    with pytest.raises(DataFormatError, match="incidents.parquet"):
+    with pytest.raises(DataFormatError, match=r"incidents\.parquet"):
         syn.read_scenario(out)
     syn.read_scenario(out, verify=False)  # at the user's request
     (out / "truth.parquet").unlink()
-    with pytest.raises(DataFormatError, match="truth.parquet"):
+    with pytest.raises(DataFormatError, match=r"truth\.parquet"):
         syn.read_scenario(out)
     with pytest.raises(DataFormatError, match="manifest"):
         syn.read_scenario(tmp_path)
@@ -109,16 +108,40 @@ def test_bundled_sample_matches_sample_data_and_its_documented_command(tmp_path)
 
 def test_cli_generate_writes_a_scenario_and_reports_errors(tmp_path, capsys):
     out = tmp_path / "week"
-    assert main(["generate", "--scenario", "calm-summer-week", "--seed", "3", "--out", str(out), "--quiet", "--no-csv"]) == 0
+    assert (
+        main(
+            [
+                "generate",
+                "--scenario",
+                "calm-summer-week",
+                "--seed",
+                "3",
+                "--out",
+                str(out),
+                "--quiet",
+                "--no-csv",
+            ]
+        )
+        == 0
+    )
     assert (out / "positions.parquet").exists() and not (out / "positions.csv").exists()
-    assert main(["generate", "--scenario", "calm-summer-week", "--seed", "3", "--out", str(out), "--quiet"]) == 2
+    assert (
+        main(["generate", "--scenario", "calm-summer-week", "--seed", "3", "--out", str(out), "--quiet"]) == 2
+    )
     assert "not empty" in capsys.readouterr().err
-    assert main(["generate", "--scenario", "no-such-scenario", "--seed", "3", "--out", str(tmp_path / "x")]) == 2
+    assert (
+        main(["generate", "--scenario", "no-such-scenario", "--seed", "3", "--out", str(tmp_path / "x")]) == 2
+    )
     err = capsys.readouterr().err
     assert "unknown scenario 'no-such-scenario'" in err and "central-med-2023" in err
     # a TOML path works too, and the summary goes to stdout
     toml = tmp_path / "my.toml"
     toml.write_text(syn.config_to_toml(syn.load_config("calm-summer-week")))
-    assert main(["generate", "--scenario", str(toml), "--seed", "3", "--out", str(tmp_path / "mine"), "--no-csv"]) == 0
+    assert (
+        main(
+            ["generate", "--scenario", str(toml), "--seed", "3", "--out", str(tmp_path / "mine"), "--no-csv"]
+        )
+        == 0
+    )
     assert "calm-summer-week" in capsys.readouterr().out
     assert _hashes(tmp_path / "mine")["positions.parquet"] == _hashes(out)["positions.parquet"]

@@ -17,7 +17,11 @@ def _templates_of(name: str):
 
 def _lat_at_lon(lon: np.ndarray, lat: np.ndarray, x: float) -> list[float]:
     i = np.flatnonzero((lon[:-1] - x) * (lon[1:] - x) <= 0)
-    return [lat[j] + (x - lon[j]) * (lat[j + 1] - lat[j]) / (lon[j + 1] - lon[j]) for j in i if lon[j + 1] != lon[j]]
+    return [
+        lat[j] + (x - lon[j]) * (lat[j + 1] - lat[j]) / (lon[j + 1] - lon[j])
+        for j in i
+        if lon[j + 1] != lon[j]
+    ]
 
 
 def test_no_route_template_touches_land():
@@ -28,7 +32,11 @@ def test_no_route_template_touches_land():
 
 
 def test_turkiye_to_calabria_goes_around_the_peloponnese():
-    templates = [t for t in _templates_of("central-med-2023") if t.departure_zone == "tr_aegean" and t.arrival_zone == "it_calabria"]
+    templates = [
+        t
+        for t in _templates_of("central-med-2023")
+        if t.departure_zone == "tr_aegean" and t.arrival_zone == "it_calabria"
+    ]
     assert templates
     for t in templates:
         # Cape Matapan, the southern tip of the Peloponnese, is at 36.38 N 22.48 E: the route

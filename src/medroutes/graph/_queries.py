@@ -379,7 +379,7 @@ def compare_graphs(G_a: nx.MultiDiGraph, G_b: nx.MultiDiGraph) -> pd.DataFrame:
         return df.groupby(["u", "v"], sort=False)[["n_voyages", "share"]].sum()
 
     a, b = table(G_a), table(G_b)
-    df = a.join(b, how="outer", lsuffix="_a", rsuffix="_b")
+    df = a.add_suffix("_a").join(b.add_suffix("_b"), how="outer")
     present_a = df["n_voyages_a"].notna().to_numpy()
     present_b = df["n_voyages_b"].notna().to_numpy()
     df = df.fillna(0)

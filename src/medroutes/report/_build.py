@@ -752,7 +752,6 @@ def build_report(
         An input file does not exist.
     """
     from medroutes._atomic import atomic_write_bytes, check_output_path
-
     from medroutes.report._pipeline import parse_period
 
     min_count = _check_min_count(min_count)

@@ -29,7 +29,12 @@ models
 
 from medroutes.risk import models
 from medroutes.risk._score import UNIT_COLUMNS, UNIT_TYPES, RiskResult, add_edge_risk, score_risk
-from medroutes.risk.classifier import IncidentClassifier, IncidentModelReport, evaluate_incident_model, incident_target
+from medroutes.risk.classifier import (
+    IncidentClassifier,
+    IncidentModelReport,
+    evaluate_incident_model,
+    incident_target,
+)
 from medroutes.risk.config import CATEGORIES, INSUFFICIENT, UNDER_RECORDING_FACTORS, RiskConfig
 from medroutes.risk.impact import dead_missing, loss_of_life
 from medroutes.risk.threat import (
@@ -45,30 +50,30 @@ from medroutes.risk.vulnerability import nearest_asset_km, safe_port_km
 from medroutes.risk.whatif import what_if
 
 __all__ = [
-    "score_risk",
-    "RiskResult",
-    "RiskConfig",
-    "add_edge_risk",
-    "what_if",
-    "UNIT_COLUMNS",
-    "UNIT_TYPES",
     "CATEGORIES",
     "INSUFFICIENT",
     "UNDER_RECORDING_FACTORS",
-    "DeparturePressureModel",
+    "UNIT_COLUMNS",
+    "UNIT_TYPES",
     "BacktestResult",
-    "backtest",
-    "daily_counts",
-    "complete_days",
-    "seasonal_naive",
-    "persistence",
+    "DeparturePressureModel",
     "IncidentClassifier",
     "IncidentModelReport",
+    "RiskConfig",
+    "RiskResult",
+    "add_edge_risk",
+    "backtest",
+    "complete_days",
+    "daily_counts",
+    "dead_missing",
     "evaluate_incident_model",
     "incident_target",
     "loss_of_life",
-    "dead_missing",
-    "nearest_asset_km",
-    "safe_port_km",
     "models",
+    "nearest_asset_km",
+    "persistence",
+    "safe_port_km",
+    "score_risk",
+    "seasonal_naive",
+    "what_if",
 ]

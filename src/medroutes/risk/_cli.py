@@ -29,14 +29,24 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "Categories describe places, routes and time windows, never people."
         ),
     )
-    p.add_argument("scenario", nargs="?", metavar="SCENARIO_DIR", help="scenario folder (default: bundled sample)")
+    p.add_argument(
+        "scenario", nargs="?", metavar="SCENARIO_DIR", help="scenario folder (default: bundled sample)"
+    )
     p.add_argument("--voyages", metavar="FILE", help="voyages table (CSV or Parquet)")
-    p.add_argument("--incidents", metavar="FILE", help="incidents (IOM Missing Migrants CSV or tidy CSV/Parquet)")
-    p.add_argument("--weather", metavar="FILE", help="weather table: date, region, wind_kn, hs_m (CSV or Parquet)")
-    p.add_argument("--assets", metavar="FILE", help="AIS positions including rescue/patrol vessels (CSV or Parquet)")
+    p.add_argument(
+        "--incidents", metavar="FILE", help="incidents (IOM Missing Migrants CSV or tidy CSV/Parquet)"
+    )
+    p.add_argument(
+        "--weather", metavar="FILE", help="weather table: date, region, wind_kn, hs_m (CSV or Parquet)"
+    )
+    p.add_argument(
+        "--assets", metavar="FILE", help="AIS positions including rescue/patrol vessels (CSV or Parquet)"
+    )
     p.add_argument("--corridors", metavar="FILE", help="voyage_id, corridor_id table (CSV or Parquet)")
     p.add_argument("--config", metavar="TOML", help="TOML file with a [risk] table of RiskConfig parameters")
-    p.add_argument("--seed", type=int, metavar="N", help="seed of the uncertainty draws (overrides the config)")
+    p.add_argument(
+        "--seed", type=int, metavar="N", help="seed of the uncertainty draws (overrides the config)"
+    )
     p.add_argument("--out", required=True, metavar="CSV", help="output CSV, one row per scored unit")
     p.add_argument("--quiet", action="store_true", help="no progress bars or summary")
     p.set_defaults(func=run)
@@ -84,7 +94,9 @@ def _inputs(args: argparse.Namespace) -> tuple[dict[str, Any], str, list[str]]:
     if args.scenario and (args.voyages or args.incidents):
         raise ConfigError("give either SCENARIO_DIR or --voyages/--incidents, not both")
     if bool(args.voyages) != bool(args.incidents):
-        raise ConfigError("--voyages and --incidents go together (impact needs the incidents of those voyages)")
+        raise ConfigError(
+            "--voyages and --incidents go together (impact needs the incidents of those voyages)"
+        )
     if args.voyages:
         import medroutes.io as mio
 
@@ -123,7 +135,9 @@ def run(args: argparse.Namespace) -> int:
     cfg = _config(args)
     out = Path(args.out)
     side = out.with_name(out.name + ".provenance.json")
-    given = [f for f in (args.voyages, args.incidents, args.weather, args.assets, args.corridors, args.config) if f]
+    given = [
+        f for f in (args.voyages, args.incidents, args.weather, args.assets, args.corridors, args.config) if f
+    ]
     check_output_path(out, inputs=given)  # before reading anything: never overwrite an input
     check_output_path(side, inputs=given)
     kw, label, files = _inputs(args)
@@ -140,5 +154,7 @@ def run(args: argparse.Namespace) -> int:
     }
     atomic_write_text(side, json.dumps(meta, indent=2, default=str, allow_nan=True) + "\n", inputs=files)
     if not args.quiet:
-        print(f"scored {label}\n{res!r}\nwritten {len(table):,} units to {out} (+ {side.name})", file=sys.stdout)
+        print(
+            f"scored {label}\n{res!r}\nwritten {len(table):,} units to {out} (+ {side.name})", file=sys.stdout
+        )
     return 0

@@ -24,7 +24,7 @@ from medroutes.risk.models import (
     half_saturation,
 )
 
-__all__ = ["RiskResult", "score_risk", "add_edge_risk", "UNIT_COLUMNS", "UNIT_TYPES"]
+__all__ = ["UNIT_COLUMNS", "UNIT_TYPES", "RiskResult", "add_edge_risk", "score_risk"]
 
 #: Columns every scored-unit table starts with (the risk contract).
 UNIT_COLUMNS: tuple[str, ...] = (
@@ -96,7 +96,13 @@ _NOUN = {"zone": "zone", "corridor": "corridor", "edge": "edge", "window": "wind
 
 def _empty_units() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="float64") for c in UNIT_COLUMNS + _EXTRA_COLUMNS}).astype(
-        {"unit_id": "object", "unit_type": "object", "category": "object", "explanation": "object", "sar_region": "object"}
+        {
+            "unit_id": "object",
+            "unit_type": "object",
+            "category": "object",
+            "explanation": "object",
+            "sar_region": "object",
+        }
     )
 
 
@@ -175,7 +181,9 @@ class RiskResult:
         return rows
 
     def __repr__(self) -> str:
-        lines = [f"RiskResult(seed={self.provenance.get('seed')!r}, exposure={self.provenance.get('exposure_unit')!r})"]
+        lines = [
+            f"RiskResult(seed={self.provenance.get('seed')!r}, exposure={self.provenance.get('exposure_unit')!r})"
+        ]
         for name, n, cats in self._counts():
             if n:
                 lines.append(f"  {name}: {n:,} units; " + ", ".join(f"{k} {v}" for k, v in cats.items() if v))
@@ -204,7 +212,9 @@ class RiskResult:
                 for _, r in z.iterrows()
             )
             zrows = (
-                "<table><tr><th>zone</th><th>category</th><th>score</th><th>explanation</th></tr>" + zrows + "</table>"
+                "<table><tr><th>zone</th><th>category</th><th>score</th><th>explanation</th></tr>"
+                + zrows
+                + "</table>"
             )
         return (
             f"<div><b>RiskResult</b> (seed {html.escape(str(self.provenance.get('seed')))}, exposure "
@@ -261,7 +271,9 @@ def _prepare_voyages(voyages: Any) -> tuple[pd.DataFrame, pd.DataFrame | None, l
         pts = getattr(voyages, "points", None)
         points = pts if isinstance(pts, pd.DataFrame) else None
     else:
-        raise SchemaError(f"voyages: expected a DataFrame or a medroutes Voyages object, got {type(voyages).__name__}")
+        raise SchemaError(
+            f"voyages: expected a DataFrame or a medroutes Voyages object, got {type(voyages).__name__}"
+        )
     df = df.copy()
     if "departure_time" not in df.columns and "start_time" in df.columns:
         df["departure_time"] = df["start_time"]
@@ -273,10 +285,14 @@ def _prepare_voyages(voyages: Any) -> tuple[pd.DataFrame, pd.DataFrame | None, l
     problems = []
     nat = df["departure_time"].isna()
     if nat.any():
-        problems.append(f"column 'departure_time': {int(nat.sum()):,} of {len(df):,} rows are missing or unparseable")
+        problems.append(
+            f"column 'departure_time': {int(nat.sum()):,} of {len(df):,} rows are missing or unparseable"
+        )
     dup = df["voyage_id"].duplicated()
     if dup.any():
-        problems.append(f"column 'voyage_id': {int(dup.sum()):,} of {len(df):,} rows repeat an earlier voyage_id")
+        problems.append(
+            f"column 'voyage_id': {int(dup.sum()):,} of {len(df):,} rows repeat an earlier voyage_id"
+        )
     if "persons" in df.columns:
         p = pd.to_numeric(df["persons"], errors="coerce")
         if (p < 0).any():
@@ -285,7 +301,9 @@ def _prepare_voyages(voyages: Any) -> tuple[pd.DataFrame, pd.DataFrame | None, l
     if problems:
         raise SchemaError("voyages: " + "; ".join(problems))
     df["departure_zone"] = df["departure_zone"].astype(str)
-    end_col = "arrival_time" if "arrival_time" in df.columns else ("end_time" if "end_time" in df.columns else None)
+    end_col = (
+        "arrival_time" if "arrival_time" in df.columns else ("end_time" if "end_time" in df.columns else None)
+    )
     if end_col is not None:
         end = parse_timestamps(df[end_col], column=end_col, table="voyages")
         df["duration_h"] = (end - df["departure_time"]).dt.total_seconds() / 3600.0
@@ -323,7 +341,9 @@ def _passage_ends(
     lon0 = cent["lon"].reindex(dep_zone).to_numpy()
     lat0 = cent["lat"].reindex(dep_zone).to_numpy()
     ports = cent.loc[sorted(arr_ids)]
-    d = haversine_km(lat0[:, None], lon0[:, None], ports["lat"].to_numpy()[None, :], ports["lon"].to_numpy()[None, :])
+    d = haversine_km(
+        lat0[:, None], lon0[:, None], ports["lat"].to_numpy()[None, :], ports["lon"].to_numpy()[None, :]
+    )
     near = np.argmin(np.where(np.isfinite(d), d, np.inf), axis=1) if len(dep_zone) else np.zeros(0, dtype=int)
     lon1 = ports["lon"].to_numpy()[near]
     lat1 = ports["lat"].to_numpy()[near]
@@ -334,7 +354,9 @@ def _passage_ends(
     return lon0, lat0, lon1, lat1
 
 
-def _mid_from_points(points: pd.DataFrame, vid: pd.Series, mid_time: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def _mid_from_points(
+    points: pd.DataFrame, vid: pd.Series, mid_time: pd.Series
+) -> tuple[np.ndarray, np.ndarray]:
     """Position of each voyage's track fix nearest to its mid-passage time (vectorised)."""
     q = pd.DataFrame({"voyage_id": vid.to_numpy(), "mid": mid_time.to_numpy()})
     p = points[["voyage_id", "timestamp", "lon", "lat"]].merge(q, on="voyage_id", how="inner")
@@ -441,7 +463,9 @@ def _corridor_geoms(corridors: Any) -> pd.DataFrame | None:
     return pd.DataFrame(
         {
             "corridor_id": corridors["corridor_id"].astype(str).to_numpy(),
-            "origin_zone": corridors["origin_zone"].astype(str).to_numpy() if "origin_zone" in corridors else None,
+            "origin_zone": corridors["origin_zone"].astype(str).to_numpy()
+            if "origin_zone" in corridors
+            else None,
             "geometry": g,
         }
     )
@@ -516,7 +540,9 @@ def _edge_table(graph: Any) -> pd.DataFrame:
                 for a, b in zip(e.loc[missing, "u"], e.loc[missing, "v"], strict=True)
             ]
             e.loc[missing, "geometry"] = pd.Series(xy, index=e.index[missing], dtype=object)
-        geoms = np.asarray([shapely.from_wkt(g) if isinstance(g, str) else g for g in e["geometry"]], dtype=object)
+        geoms = np.asarray(
+            [shapely.from_wkt(g) if isinstance(g, str) else g for g in e["geometry"]], dtype=object
+        )
         e["geometry"] = geoms
         mid = shapely.line_interpolate_point(geoms, 0.5, normalized=True)
         e["mid_lon"], e["mid_lat"] = shapely.get_x(mid), shapely.get_y(mid)
@@ -532,7 +558,7 @@ def _edge_table(graph: Any) -> pd.DataFrame:
 
 
 def _attribute(
-    I: pd.DataFrame,
+    inc: pd.DataFrame,
     F: pd.DataFrame,
     edges: pd.DataFrame | None,
     cfg: RiskConfig,
@@ -541,22 +567,22 @@ def _attribute(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     from medroutes.geo import assign_zone, zones
 
-    n = len(I)
-    dm = dead_missing(I)
+    n = len(inc)
+    dm = dead_missing(inc)
     a = pd.DataFrame(
         {
-            "incident_id": I["incident_id"].to_numpy(),
-            "timestamp": I["timestamp"].to_numpy(),
-            "incident_type": I["incident_type"].to_numpy(),
+            "incident_id": inc["incident_id"].to_numpy(),
+            "timestamp": inc["timestamp"].to_numpy(),
+            "incident_type": inc["incident_type"].to_numpy(),
             "dead_missing": dm.fillna(0).to_numpy(dtype=np.float64),
             "dead_missing_unknown": dm.isna().to_numpy(),
         }
     )
-    lon = I["lon"].to_numpy(dtype=np.float64)
-    lat = I["lat"].to_numpy(dtype=np.float64)
+    lon = inc["lon"].to_numpy(dtype=np.float64)
+    lat = inc["lat"].to_numpy(dtype=np.float64)
     prec = (
-        I["location_precision_km"].to_numpy(dtype=np.float64)
-        if "location_precision_km" in I.columns
+        inc["location_precision_km"].to_numpy(dtype=np.float64)
+        if "location_precision_km" in inc.columns
         else np.full(n, np.nan)
     )
     prec = np.where(np.isfinite(prec), prec, cfg.default_precision_km)
@@ -567,9 +593,9 @@ def _attribute(
     a["method"] = "unattributed"
     # 1. by voyage_id
     matched = np.zeros(n, dtype=bool)
-    if "voyage_id" in I.columns and len(F):
+    if "voyage_id" in inc.columns and len(F):
         fv = F.set_index("voyage_id")
-        vid = I["voyage_id"]
+        vid = inc["voyage_id"]
         matched = vid.isin(fv.index).to_numpy()
         if matched.any():
             sel = vid[matched].to_numpy()
@@ -744,14 +770,18 @@ def _score_units(
     if fscore:
         fs = np.column_stack(list(fscore.values()))
         cnt = np.isfinite(fs).sum(axis=1)
-        vuln = np.where(cnt > 0, np.nansum(np.where(np.isfinite(fs), fs, 0.0), axis=1) / np.maximum(cnt, 1), np.nan)
+        vuln = np.where(
+            cnt > 0, np.nansum(np.where(np.isfinite(fs), fs, 0.0), axis=1) / np.maximum(cnt, 1), np.nan
+        )
     else:
         vuln = np.full(n, np.nan)
     # loss of life: EB rate of dead+missing per 1,000 crossings (Gamma-Poisson, compound dispersion)
     expo = out["persons"].to_numpy(dtype=np.float64) if exposure_unit == "persons" else nv
     out["n_crossings"] = expo
     y = out["dead_missing"].to_numpy(dtype=np.float64)
-    eb = eb_gamma_poisson(y, expo, prior=cfg.eb_prior, dispersion=dispersion, credible_level=cfg.credible_level)
+    eb = eb_gamma_poisson(
+        y, expo, prior=cfg.eb_prior, dispersion=dispersion, credible_level=cfg.credible_level
+    )
     f_lo, f_hi = cfg.under_recording if cfg.under_recording is not None else (1.0, 1.0)
     f_mid = (f_lo + f_hi) / 2.0
     out["rate_per_1000"] = eb.rate * 1000.0 * f_mid
@@ -792,7 +822,16 @@ def _score_units(
     w = cfg.norm_weights
     score = combine_components(comps, weights=w, rule=cfg.combine)
     s_lo, s_hi, p_high = _intervals(
-        cfg, rng, unit_type, out, dep, days, t_ref, fscore, fref, impact,
+        cfg,
+        rng,
+        unit_type,
+        out,
+        dep,
+        days,
+        t_ref,
+        fscore,
+        fref,
+        impact,
         (i_shape, i_rate, i_scale, i_ref) if fixed_impact is None and i_ref > 0 else None,
     )
     cat = categorise(score, cfg.thresholds, CATEGORIES)
@@ -811,7 +850,9 @@ def _score_units(
     refs_out = dict(refs) if refs is not None else {}
     refs_out.update(new_refs)
     cols = list(UNIT_COLUMNS) + [c for c in _EXTRA_COLUMNS if c in out.columns]
-    extra = [c for c in ("u", "v", "key", "zone_id", "window", "period_start", "corridor_id") if c in out.columns]
+    extra = [
+        c for c in ("u", "v", "key", "zone_id", "window", "period_start", "corridor_id") if c in out.columns
+    ]
     return out[cols + extra].reset_index(drop=True), refs_out
 
 
@@ -864,7 +905,10 @@ def _intervals(
             shp, rp, scl, ref = post
             shp_s = np.where(np.isfinite(shp[sl]), shp[sl], 1.0)
             rp_s = np.where(np.isfinite(rp[sl]) & (rp[sl] > 0), rp[sl], 1.0)
-            r_d = rng.gamma(shp_s[:, None], 1.0 / rp_s[:, None], size=(m, B)) * np.nan_to_num(scl[sl], nan=1.0)[:, None]
+            r_d = (
+                rng.gamma(shp_s[:, None], 1.0 / rp_s[:, None], size=(m, B))
+                * np.nan_to_num(scl[sl], nan=1.0)[:, None]
+            )
             i_d = half_saturation(r_d, ref)
         s_d = combine_components(
             np.stack([t_d.ravel(), v_d.ravel(), i_d.ravel()], axis=1), weights=w, rule=cfg.combine
@@ -923,7 +967,9 @@ def _explain(
             )
         )
         if np.isfinite(r["vulnerability"]):
-            top = sorted(((fscore[f][i], f) for f in fscore if np.isfinite(fscore[f][i])), key=lambda t: -t[0])[:2]
+            top = sorted(
+                ((fscore[f][i], f) for f in fscore if np.isfinite(fscore[f][i])), key=lambda t: -t[0]
+            )[:2]
             bits = []
             for _, f in top:
                 tmpl = _FACTOR_TEXT[f][0]
@@ -970,38 +1016,43 @@ def _matrix(cfg: RiskConfig) -> pd.DataFrame:
     return pd.concat([m, ins], ignore_index=True)
 
 
-def _lookups(V: pd.DataFrame, I: pd.DataFrame, cfg: RiskConfig, corr: pd.Series | None) -> dict[str, Any]:
+def _lookups(V: pd.DataFrame, inc: pd.DataFrame, cfg: RiskConfig, corr: pd.Series | None) -> dict[str, Any]:
     from medroutes.risk.vulnerability import boat_loss_share, sar_loss_share
 
     out: dict[str, Any] = {"corridor": corr}
     if "boat_type" in V.columns and "outcome" in V.columns:
         lost = (V["outcome"].astype(str) == "shipwreck").to_numpy()
-        if "voyage_id" in I.columns:
-            fatal = I.loc[dead_missing(I).fillna(0).to_numpy() > 0, "voyage_id"]
+        if "voyage_id" in inc.columns:
+            fatal = inc.loc[dead_missing(inc).fillna(0).to_numpy() > 0, "voyage_id"]
             lost = lost | V["voyage_id"].isin(fatal.to_numpy()).to_numpy()
         t = boat_loss_share(V["boat_type"].to_numpy(), lost, credible_level=cfg.credible_level)
         out["boat_loss"] = t["share"]
-    if len(I):
-        s = sar_loss_share(I, credible_level=cfg.credible_level)
+    if len(inc):
+        s = sar_loss_share(inc, credible_level=cfg.credible_level)
         out["sar_loss"] = s["share"] if s["situations"].sum() > 0 else None
     return out
 
 
-def _incident_model(F: pd.DataFrame, V: pd.DataFrame, I: pd.DataFrame, cfg: RiskConfig) -> tuple[Any, str | None]:
+def _incident_model(
+    F: pd.DataFrame, V: pd.DataFrame, inc: pd.DataFrame, cfg: RiskConfig
+) -> tuple[Any, str | None]:
     """Cross-fitted fatal-incident probability per voyage; sets ``fatal_v`` and ``p_fatal`` on F."""
     from medroutes.risk.classifier import evaluate_incident_model, incident_target
 
     F["fatal_v"] = np.nan
     F["p_fatal"] = np.nan
-    n_linked = int(I["voyage_id"].isin(V["voyage_id"]).sum()) if "voyage_id" in I.columns else 0
+    n_linked = int(inc["voyage_id"].isin(V["voyage_id"]).sum()) if "voyage_id" in inc.columns else 0
     if not cfg.incident_model or ("outcome" not in V.columns and n_linked == 0):
         return None, None
-    y = incident_target(V, I, target="fatal")
+    y = incident_target(V, inc, target="fatal")
     F["fatal_v"] = y.astype(np.float64)
     try:
         rep = evaluate_incident_model(F, y, seed=cfg.seed, target="fatal")
     except InsufficientDataError as exc:
-        return None, f"incident model not fitted ({exc}); fatal-incident frequency shrunk towards the pooled rate"
+        return (
+            None,
+            f"incident model not fitted ({exc}); fatal-incident frequency shrunk towards the pooled rate",
+        )
     F["p_fatal"] = rep.oof["p"].to_numpy()
     return rep, None
 
@@ -1072,7 +1123,7 @@ def score_risk(
     """
     cfg = RiskConfig() if config is None else config
     V, points, notes = _prepare_voyages(voyages)
-    I = check_incidents(incidents)
+    inc = check_incidents(incidents)
     A = None
     if assets is not None:
         from medroutes.risk.vulnerability import asset_fixes
@@ -1087,9 +1138,11 @@ def score_risk(
         else:
             A = asset_fixes(assets, asset_types=cfg.asset_types)
             if A.empty:
-                notes.append(f"no positions with vessel_type in {list(cfg.asset_types)}: asset distance not available")
+                notes.append(
+                    f"no positions with vessel_type in {list(cfg.asset_types)}: asset distance not available"
+                )
     corr = _corridor_map(corridors, V)
-    lookups = _lookups(V, I, cfg, corr)
+    lookups = _lookups(V, inc, cfg, corr)
     F = _voyage_features(V, weather=weather, assets=A, points=points, cfg=cfg, lookups=lookups)
     cg = _corridor_geoms(corridors)
     if cg is not None:
@@ -1103,13 +1156,13 @@ def score_risk(
             f"corridors: {int(F['corridor_id'].notna().sum()):,} of {len(F):,} voyages assigned by their "
             "mid-passage point inside a corridor band (pass the fitted CorridorClustering for its exact labels)"
         )
-    incident_report, note = _incident_model(F, V, I, cfg)
+    incident_report, note = _incident_model(F, V, inc, cfg)
     if note:
         notes.append(note)
     edges = _edge_table(graph) if graph is not None else None
     if cg is None and isinstance(getattr(corridors, "corridors_", None), pd.DataFrame):
         cg = _corridor_geoms(corridors.corridors_)  # fitted clustering: its bands place unlinked incidents
-    attributed, summary = _attribute(I, F, edges, cfg, corridor_geoms=cg)
+    attributed, summary = _attribute(inc, F, edges, cfg, corridor_geoms=cg)
     rng = np.random.default_rng(cfg.seed)
     bad_zone = F["zone_id"].isin(["at sea", "unknown"])
     if bad_zone.any():
@@ -1124,7 +1177,9 @@ def score_risk(
     fatal = attributed.loc[attributed["method"] != "unattributed", "dead_missing"]
     dispersion = compound_poisson_dispersion(fatal) if cfg.overdispersion == "compound" else 1.0
     period_days = float(
-        (F["departure_time"].max().floor("D") - F["departure_time"].min().floor("D")).days + 1 if len(F) else 1
+        (F["departure_time"].max().floor("D") - F["departure_time"].min().floor("D")).days + 1
+        if len(F)
+        else 1
     )
     t0 = F["departure_time"].min() if len(F) else pd.Timestamp(0, tz="UTC")
     t1 = (F["departure_time"] + pd.to_timedelta(F["duration_h"].fillna(0), unit="h")).max() if len(F) else t0
@@ -1144,7 +1199,7 @@ def score_risk(
         "config": cfg.to_dict(),
         "inputs": {
             "voyages": _fingerprint(V),
-            "incidents": _fingerprint(I),
+            "incidents": _fingerprint(inc),
             "weather": _fingerprint(weather),
             "assets": _fingerprint(assets),
             "corridors": _fingerprint(corridors if isinstance(corridors, pd.DataFrame) else None),
@@ -1158,7 +1213,7 @@ def score_risk(
     }
     inputs = {
         "V": V,
-        "I": I,
+        "inc": inc,
         "weather": weather,
         "assets": A,
         "points": points,
@@ -1250,7 +1305,9 @@ def _score_all(
     return tables, refs_out
 
 
-def _edge_units(edges: pd.DataFrame, attributed: pd.DataFrame, A: pd.DataFrame | None, state: dict[str, Any]) -> pd.DataFrame:
+def _edge_units(
+    edges: pd.DataFrame, attributed: pd.DataFrame, A: pd.DataFrame | None, state: dict[str, Any]
+) -> pd.DataFrame:
     from medroutes.geo import assign_zone
     from medroutes.risk.vulnerability import nearest_asset_km, safe_port_km
 
@@ -1327,7 +1384,14 @@ def add_edge_risk(G: Any, result: RiskResult) -> Any:
         vals = e[src].to_numpy()
         nx.set_edge_attributes(
             G,
-            {k: (None if isinstance(x, float) and np.isnan(x) else (float(x) if isinstance(x, float | np.floating) else x)) for k, x in zip(keys, vals, strict=True)},
+            {
+                k: (
+                    None
+                    if isinstance(x, float) and np.isnan(x)
+                    else (float(x) if isinstance(x, float | np.floating) else x)
+                )
+                for k, x in zip(keys, vals, strict=True)
+            },
             name=dst,
         )
     return G

@@ -19,10 +19,24 @@ import pandas as pd
 
 from medroutes.errors import ConfigError, InsufficientDataError, SchemaError
 
-__all__ = ["IncidentClassifier", "IncidentModelReport", "evaluate_incident_model", "incident_target", "FEATURES"]
+__all__ = [
+    "FEATURES",
+    "IncidentClassifier",
+    "IncidentModelReport",
+    "evaluate_incident_model",
+    "incident_target",
+]
 
 #: Feature columns used by :class:`IncidentClassifier` (those absent are skipped).
-FEATURES: tuple[str, ...] = ("boat_type", "persons", "hs_m", "wind_kn", "passage_km", "month_sin", "month_cos")
+FEATURES: tuple[str, ...] = (
+    "boat_type",
+    "persons",
+    "hs_m",
+    "wind_kn",
+    "passage_km",
+    "month_sin",
+    "month_cos",
+)
 
 _DISTRESS_OUTCOMES = ("shipwreck", "rescued")
 _DISTRESS_INCIDENTS = ("shipwreck", "distress", "rescue", "death_on_board", "death")
@@ -107,7 +121,12 @@ class IncidentClassifier:
     """
 
     def __init__(
-        self, *, estimator: str = "logistic", method: str = "sigmoid", cv: int = 3, random_state: int | None = 0
+        self,
+        *,
+        estimator: str = "logistic",
+        method: str = "sigmoid",
+        cv: int = 3,
+        random_state: int | None = 0,
     ) -> None:
         self.estimator = estimator
         self.method = method
@@ -116,7 +135,12 @@ class IncidentClassifier:
 
     def get_params(self, deep: bool = True) -> dict[str, Any]:
         """Return the constructor parameters."""
-        return {"estimator": self.estimator, "method": self.method, "cv": self.cv, "random_state": self.random_state}
+        return {
+            "estimator": self.estimator,
+            "method": self.method,
+            "cv": self.cv,
+            "random_state": self.random_state,
+        }
 
     def set_params(self, **params: Any) -> IncidentClassifier:
         """Set constructor parameters (scikit-learn convention)."""
@@ -334,7 +358,13 @@ def evaluate_incident_model(
         brier_reference=ref,
         brier_skill=1.0 - brier / ref if ref > 0 else float("nan"),
         reliability=rel,
-        oof=pd.DataFrame({"voyage_id": X["voyage_id"].to_numpy() if "voyage_id" in X else np.arange(len(yv)), "y": yv, "p": p}),
+        oof=pd.DataFrame(
+            {
+                "voyage_id": X["voyage_id"].to_numpy() if "voyage_id" in X else np.arange(len(yv)),
+                "y": yv,
+                "p": p,
+            }
+        ),
         n=len(yv),
         n_positive=npos,
         target=target,

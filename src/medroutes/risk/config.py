@@ -10,6 +10,7 @@ records the config it was computed with (``result.provenance["config"]``).
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from typing import Any
 
 from medroutes.errors import ConfigError
 
-__all__ = ["RiskConfig", "CATEGORIES", "INSUFFICIENT", "UNDER_RECORDING_FACTORS", "VULNERABILITY_FACTORS"]
+__all__ = ["CATEGORIES", "INSUFFICIENT", "UNDER_RECORDING_FACTORS", "VULNERABILITY_FACTORS", "RiskConfig"]
 
 #: Category labels of the risk matrix, lowest first.
 CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high")
@@ -60,7 +61,7 @@ def _thresholds_ok(v: Any) -> bool:
         isinstance(v, tuple)
         and len(v) == len(CATEGORIES) - 1
         and all(_is_prob(x) for x in v)
-        and all(a < b for a, b in zip(v, v[1:], strict=False))
+        and all(a < b for a, b in itertools.pairwise(v))
     )
 
 
@@ -115,8 +116,12 @@ _CONSTRAINTS: dict[str, tuple[Callable[[Any], bool], str]] = {
         lambda v: isinstance(v, tuple) and len(v) > 0 and all(x in VULNERABILITY_FACTORS for x in v),
         "a non-empty tuple drawn from " + ", ".join(repr(x) for x in VULNERABILITY_FACTORS),
     ),
-    "edge_snapshots": (lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1, "an integer >= 1"),
+    "edge_snapshots": (
+        lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1,
+        "an integer >= 1",
+    ),
 }
+
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class RiskConfig:

@@ -19,10 +19,18 @@ from numpy.typing import NDArray
 from medroutes.errors import SchemaError
 from medroutes.geo import to_med_xy
 
-__all__ = ["dead_missing", "loss_of_life", "nearest_within", "check_incidents", "INCIDENT_COLUMNS"]
+__all__ = ["INCIDENT_COLUMNS", "check_incidents", "dead_missing", "loss_of_life", "nearest_within"]
 
 #: Columns the risk stage needs from an incidents table.
-INCIDENT_COLUMNS: tuple[str, ...] = ("incident_id", "timestamp", "lat", "lon", "incident_type", "dead", "missing")
+INCIDENT_COLUMNS: tuple[str, ...] = (
+    "incident_id",
+    "timestamp",
+    "lat",
+    "lon",
+    "incident_type",
+    "dead",
+    "missing",
+)
 
 
 def check_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
@@ -50,13 +58,17 @@ def check_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError(f"incidents: expected a pandas DataFrame, got {type(incidents).__name__}")
     miss = [c for c in INCIDENT_COLUMNS if c not in incidents.columns]
     if miss:
-        raise SchemaError(f"incidents: missing column(s) {miss}; columns present: {list(incidents.columns)[:12]}")
+        raise SchemaError(
+            f"incidents: missing column(s) {miss}; columns present: {list(incidents.columns)[:12]}"
+        )
     df = incidents.copy()
     df["timestamp"] = parse_timestamps(df["timestamp"], column="timestamp", table="incidents")
     problems = []
     nat = df["timestamp"].isna()
     if nat.any():
-        problems.append(f"column 'timestamp': {int(nat.sum()):,} of {len(df):,} rows are missing or unparseable")
+        problems.append(
+            f"column 'timestamp': {int(nat.sum()):,} of {len(df):,} rows are missing or unparseable"
+        )
     for c in ("lat", "lon"):
         df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
     for c in ("dead", "missing"):
@@ -72,7 +84,9 @@ def check_incidents(incidents: pd.DataFrame) -> pd.DataFrame:
         raise SchemaError("incidents: " + "; ".join(problems))
     df["incident_type"] = df["incident_type"].astype(str)
     if "location_precision_km" in df.columns:
-        df["location_precision_km"] = pd.to_numeric(df["location_precision_km"], errors="coerce").astype("float64")
+        df["location_precision_km"] = pd.to_numeric(df["location_precision_km"], errors="coerce").astype(
+            "float64"
+        )
     return df
 
 

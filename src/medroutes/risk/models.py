@@ -16,15 +16,15 @@ from numpy.typing import ArrayLike, NDArray
 from medroutes.errors import ConfigError, SchemaError
 
 __all__ = [
-    "EBRates",
     "EBProportions",
-    "eb_gamma_poisson",
-    "eb_beta_binomial",
-    "compound_poisson_dispersion",
-    "half_saturation",
-    "combine_components",
+    "EBRates",
     "categorise",
+    "combine_components",
+    "compound_poisson_dispersion",
+    "eb_beta_binomial",
+    "eb_gamma_poisson",
     "fsa_risk_index",
+    "half_saturation",
 ]
 
 FloatArray = NDArray[np.float64]
@@ -36,7 +36,9 @@ def _as_float(x: ArrayLike, name: str) -> FloatArray:
         a = a.ravel()
     if np.any(a[np.isfinite(a)] < 0):
         n = int((a < 0).sum())
-        raise SchemaError(f"{name}: {n:,} of {a.size:,} values are negative; counts and exposures must be >= 0")
+        raise SchemaError(
+            f"{name}: {n:,} of {a.size:,} values are negative; counts and exposures must be >= 0"
+        )
     return a
 
 
@@ -434,7 +436,9 @@ def combine_components(
     return out
 
 
-def categorise(score: ArrayLike, thresholds: tuple[float, ...], labels: tuple[str, ...]) -> NDArray[np.object_]:
+def categorise(
+    score: ArrayLike, thresholds: tuple[float, ...], labels: tuple[str, ...]
+) -> NDArray[np.object_]:
     """Return the risk-matrix category of each score (NaN -> ``None``).
 
     A score equal to a threshold belongs to the higher category.

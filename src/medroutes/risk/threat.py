@@ -19,14 +19,14 @@ import pandas as pd
 from medroutes.errors import ConfigError, InsufficientDataError, SchemaError
 
 __all__ = [
-    "daily_counts",
-    "complete_days",
-    "DeparturePressureModel",
-    "BacktestResult",
-    "backtest",
-    "seasonal_naive",
-    "persistence",
     "NAIVE_FLOOR",
+    "BacktestResult",
+    "DeparturePressureModel",
+    "backtest",
+    "complete_days",
+    "daily_counts",
+    "persistence",
+    "seasonal_naive",
 ]
 
 #: Lower bound of every forecast [departures/day]: half a departure per week, the
@@ -88,7 +88,10 @@ def daily_counts(
         if c not in voyages.columns:
             raise SchemaError(f"voyages: missing column {c!r} needed to count departures")
     df = pd.DataFrame(
-        {"zone_id": voyages["departure_zone"].astype(str).to_numpy(), "date": _utc_days(voyages["departure_time"])}
+        {
+            "zone_id": voyages["departure_zone"].astype(str).to_numpy(),
+            "date": _utc_days(voyages["departure_time"]),
+        }
     )
     has_p = "persons" in voyages.columns
     if has_p:
@@ -203,7 +206,7 @@ def _window_mean(y: pd.Series, groups: pd.Series, lag_lo: int, lag_hi: int) -> p
 
 
 def seasonal_naive(counts: pd.DataFrame, *, value: str = "departures") -> pd.Series:
-    """Seasonal-naive forecast: mean of the 7 days centred on the same date 52 weeks earlier.
+    """Forecast each day by the mean of the 7 days centred on the same date 52 weeks earlier (seasonal naive).
 
     ``y_hat(t) = mean(y[t-367] ... y[t-361])``, floored at :data:`NAIVE_FLOOR`.
     The lag of 364 days keeps the weekday; averaging a week around it keeps
@@ -233,7 +236,7 @@ def seasonal_naive(counts: pd.DataFrame, *, value: str = "departures") -> pd.Ser
 
 
 def persistence(counts: pd.DataFrame, *, value: str = "departures") -> pd.Series:
-    """Persistence forecast: mean of the previous 7 days, floored at :data:`NAIVE_FLOOR`.
+    """Forecast each day by the mean of the previous 7 days (persistence), floored at :data:`NAIVE_FLOOR`.
 
     Parameters
     ----------
@@ -338,7 +341,11 @@ class DeparturePressureModel:
         self.random_state = random_state
 
     def _validate_params(self) -> None:
-        bad = [f"{k}={getattr(self, k)!r} (must be {need})" for k, (ok, need) in _PARAMS.items() if not ok(getattr(self, k))]
+        bad = [
+            f"{k}={getattr(self, k)!r} (must be {need})"
+            for k, (ok, need) in _PARAMS.items()
+            if not ok(getattr(self, k))
+        ]
         if bad:
             raise ConfigError("DeparturePressureModel: invalid " + "; ".join(bad))
 
@@ -393,7 +400,9 @@ class DeparturePressureModel:
         dummies = pd.get_dummies(X["zone"], prefix="zone", dtype=float)
         return pd.concat([Z, dummies], axis=1).to_numpy()
 
-    def fit(self, counts: pd.DataFrame, weather: pd.DataFrame | None = None, *, value: str = "departures") -> DeparturePressureModel:
+    def fit(
+        self, counts: pd.DataFrame, weather: pd.DataFrame | None = None, *, value: str = "departures"
+    ) -> DeparturePressureModel:
         """Fit on complete daily series.
 
         Parameters
@@ -460,7 +469,9 @@ class DeparturePressureModel:
             est.fit(self._design(Xo), y)
         self.estimator_ = est
 
-    def predict(self, counts: pd.DataFrame, weather: pd.DataFrame | None = None, *, value: str = "departures") -> pd.DataFrame:
+    def predict(
+        self, counts: pd.DataFrame, weather: pd.DataFrame | None = None, *, value: str = "departures"
+    ) -> pd.DataFrame:
         """Predict expected departures per zone and day (one-day-ahead, using observed history).
 
         Parameters
@@ -501,7 +512,9 @@ class DeparturePressureModel:
 def _weather_by_day(weather: pd.DataFrame) -> pd.DataFrame:
     need = {"date", "region"}
     if not need <= set(weather.columns):
-        raise SchemaError(f"weather: missing column(s) {sorted(need - set(weather.columns))}; expected date, region, wind_kn, hs_m")
+        raise SchemaError(
+            f"weather: missing column(s) {sorted(need - set(weather.columns))}; expected date, region, wind_kn, hs_m"
+        )
     cols = [c for c in ("wind_kn", "hs_m") if c in weather.columns]
     w = pd.DataFrame({"date": _utc_days(weather["date"]), "zone_id": weather["region"].astype(str)})
     for c in cols:
@@ -563,11 +576,13 @@ def _holdout_bounds(holdout: Any, dates: pd.Series) -> tuple[pd.Timestamp, pd.Ti
         return pd.Timestamp(f"{holdout}-01-01", tz="UTC"), pd.Timestamp(f"{holdout}-12-31", tz="UTC")
     if isinstance(holdout, float) and 0 < holdout < 1:
         days = np.sort(dates.unique())
-        k = int(round(len(days) * (1 - holdout)))
+        k = round(len(days) * (1 - holdout))
         return pd.Timestamp(days[k]), pd.Timestamp(days[-1])
     if isinstance(holdout, tuple) and len(holdout) == 2:
         return pd.Timestamp(holdout[0], tz="UTC").floor("D"), pd.Timestamp(holdout[1], tz="UTC").floor("D")
-    raise ConfigError(f"holdout must be a year (int), a fraction in (0, 1) or a (start, end) tuple, got {holdout!r}")
+    raise ConfigError(
+        f"holdout must be a year (int), a fraction in (0, 1) or a (start, end) tuple, got {holdout!r}"
+    )
 
 
 def backtest(
@@ -634,11 +649,16 @@ def backtest(
     out["persistence"] = pe[test_mask]
     valid = out[["model", "seasonal_naive", "persistence"]].notna().all(axis=1)
     out = out.loc[valid].reset_index(drop=True)
-    dev = {k: float(mean_poisson_deviance(out["observed"], out[k])) for k in ("model", "seasonal_naive", "persistence")}
+    dev = {
+        k: float(mean_poisson_deviance(out["observed"], out[k]))
+        for k in ("model", "seasonal_naive", "persistence")
+    }
     imp = {k: 1.0 - dev["model"] / dev[k] for k in ("seasonal_naive", "persistence")}
     notes = ()
     if int((~valid).sum()):
-        notes = (f"{int((~valid).sum()):,} held-out zone-days without a full baseline history were not scored",)
+        notes = (
+            f"{int((~valid).sum()):,} held-out zone-days without a full baseline history were not scored",
+        )
     return BacktestResult(
         deviance=dev,
         improvement=imp,

@@ -19,7 +19,9 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
             "with its scenario.toml and a manifest.json of checksums. Same scenario and seed, same bytes."
         ),
     )
-    p.add_argument("--scenario", required=True, metavar="NAME_OR_TOML", help="shipped scenario name or a .toml file")
+    p.add_argument(
+        "--scenario", required=True, metavar="NAME_OR_TOML", help="shipped scenario name or a .toml file"
+    )
     p.add_argument("--seed", required=True, type=int, metavar="N", help="random seed (non-negative integer)")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (must be empty or absent)")
     p.add_argument("--overwrite", action="store_true", help="replace a non-empty output folder")

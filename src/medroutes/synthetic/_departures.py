@@ -68,7 +68,9 @@ def landing_probability(cfg: ScenarioConfig, country: str) -> float:
     return (1.0 - c.interception_prob) * (1.0 - o.p_unknown) * (1.0 - o.loss_rate)
 
 
-def _zone_rates(cfg: ScenarioConfig, zi: int, hs_zone: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _zone_rates(
+    cfg: ScenarioConfig, zi: int, hs_zone: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Per-type release rate (days x types) and the zone's mean release rate per day."""
     z = cfg.zones[zi]
     dep = cfg.departures
@@ -92,7 +94,9 @@ def _release(demand: NDArray[np.float64], r: NDArray[np.float64], abandon: float
     return released
 
 
-def _per_day_share(cfg: ScenarioConfig, dates: pd.DatetimeIndex) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+def _per_day_share(
+    cfg: ScenarioConfig, dates: pd.DatetimeIndex
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     month_idx = dates.month.to_numpy() - 1
     days_in_month = dates.days_in_month.to_numpy().astype(np.float64)
     shares = np.asarray(cfg.monthly_shares, dtype=np.float64)
@@ -100,7 +104,9 @@ def _per_day_share(cfg: ScenarioConfig, dates: pd.DatetimeIndex) -> tuple[NDArra
     return shares[month_idx] / days_in_month, month_idx
 
 
-def release_factors(cfg: ScenarioConfig, dates: pd.DatetimeIndex, hs: NDArray[np.float64]) -> NDArray[np.float64]:
+def release_factors(
+    cfg: ScenarioConfig, dates: pd.DatetimeIndex, hs: NDArray[np.float64]
+) -> NDArray[np.float64]:
     """Mean released / demand per zone and calendar month under a reference weather series.
 
     Parameters
@@ -214,7 +220,14 @@ def simulate_departures(
         )
         persons_day = np.bincount(day, weights=persons, minlength=n_days).astype(np.int64)
         dep_rows.append(
-            pd.DataFrame({"date": dates.tz_localize("UTC"), "zone_id": z.zone_id, "departures": counts.astype(np.int64), "persons": persons_day})
+            pd.DataFrame(
+                {
+                    "date": dates.tz_localize("UTC"),
+                    "zone_id": z.zone_id,
+                    "departures": counts.astype(np.int64),
+                    "persons": persons_day,
+                }
+            )
         )
     boats = pd.concat(boat_rows, ignore_index=True)
     departures = pd.concat(dep_rows, ignore_index=True).sort_values(["date", "zone_id"], kind="stable")

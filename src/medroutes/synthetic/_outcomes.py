@@ -50,7 +50,7 @@ from scipy.special import ndtr
 
 from medroutes.synthetic.config import OutcomeConfig
 
-__all__ = ["victim_pmf", "systematic_sample", "hazard_scale", "Outcomes", "draw_outcomes"]
+__all__ = ["Outcomes", "draw_outcomes", "hazard_scale", "systematic_sample", "victim_pmf"]
 
 
 _MC_SEED = 8_675_309  # fixed: the calibration depends on the configuration only
@@ -108,7 +108,11 @@ def _expected_victims(h: NDArray[np.float64], persons: NDArray[np.int64], pmf: N
 
 
 def _mc_victims(
-    h: NDArray[np.float64], persons: NDArray[np.int64], pmf: NDArray[np.float64], blocks: NDArray[np.int64], reps: int
+    h: NDArray[np.float64],
+    persons: NDArray[np.int64],
+    pmf: NDArray[np.float64],
+    blocks: NDArray[np.int64],
+    reps: int,
 ) -> float:
     """Monte-Carlo expectation of dead+missing, with the generator's own draws (common random numbers)."""
     rng = np.random.default_rng(_MC_SEED)
@@ -193,7 +197,9 @@ def _solve_beta(
     return float(beta)
 
 
-def _match_sizes(pmf: NDArray[np.float64], persons: NDArray[np.int64], rng: np.random.Generator) -> NDArray[np.int64]:
+def _match_sizes(
+    pmf: NDArray[np.float64], persons: NDArray[np.int64], rng: np.random.Generator
+) -> NDArray[np.int64]:
     """Draw one victim count per fatal event and give the larger counts to the more crowded boats.
 
     Counts are Latin-hypercube quantiles of ``pmf``; boats are ranked by
@@ -301,7 +307,9 @@ def draw_outcomes(
 
     end_frac = np.ones(n)
     lo_int = np.minimum(0.03, sar_frac)
-    end_frac[intercepted] = lo_int[intercepted] + rng.random(int(intercepted.sum())) * (sar_frac - lo_int)[intercepted]
+    end_frac[intercepted] = (
+        lo_int[intercepted] + rng.random(int(intercepted.sum())) * (sar_frac - lo_int)[intercepted]
+    )
     end_frac[rescued] = rng.uniform(0.1, 0.9, int(rescued.sum()))
     end_frac[unknown] = rng.uniform(0.6, 0.95, int(unknown.sum()))
     end_frac[wreck] = rng.uniform(0.03, 0.97, int(wreck.sum()))

@@ -18,6 +18,7 @@ never on the seed, and is cached once per process.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,7 +40,7 @@ from medroutes.geo import (
     to_med_xy,
 )
 
-__all__ = ["SeaGraph", "RouteTemplate", "sea_graph", "route_templates", "sea_path"]
+__all__ = ["RouteTemplate", "SeaGraph", "route_templates", "sea_graph", "sea_path"]
 
 #: Extent of the routing grid (lon_min, lat_min, lon_max, lat_max) [deg].
 GRID_BBOX = (7.0, 30.0, 36.5, 41.9)
@@ -112,8 +113,8 @@ def sea_graph(grid_km: float = 8.0, coast_penalty: float = 2.0, coast_scale_km: 
     xs = np.arange(bx.min(), bx.max() + step, step)
     ys = np.arange(by.min(), by.max() + step, step)
     nx = len(xs)
-    gx, gy = np.meshgrid(xs, ys)
-    gx, gy = gx.ravel(), gy.ravel()
+    mx, my = np.meshgrid(xs, ys)
+    gx, gy = mx.ravel(), my.ravel()
     glon, glat = from_med_xy(gx, gy)
     inside = (glon >= lo0) & (glon <= lo1) & (glat >= la0) & (glat <= la1)
     sea = inside & is_at_sea(glon, glat)
@@ -140,7 +141,9 @@ def sea_graph(grid_km: float = 8.0, coast_penalty: float = 2.0, coast_scale_km: 
         if check.any():
             ia, ib = a[check], b[check]
             lines = shapely.linestrings(
-                np.stack([np.column_stack([glon[ia], glat[ia]]), np.column_stack([glon[ib], glat[ib]])], axis=1)
+                np.stack(
+                    [np.column_stack([glon[ia], glat[ia]]), np.column_stack([glon[ib], glat[ib]])], axis=1
+                )
             )
             bad[check] = crosses_land(lines)
         a, b, near = a[~bad], b[~bad], near[~bad]
@@ -167,7 +170,9 @@ def _path_from_pred(pred: NDArray[np.int64], target: int) -> list[int]:
     return out  # target ... source
 
 
-def _chaikin(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _chaikin(
+    lon: NDArray[np.float64], lat: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     p = np.column_stack([lon, lat])
     q = 0.75 * p[:-1] + 0.25 * p[1:]
     r = 0.25 * p[:-1] + 0.75 * p[1:]
@@ -210,7 +215,9 @@ def _smooth_many(paths: list[tuple[NDArray[np.float64], NDArray[np.float64]]]) -
     return [o for o in out if o is not None]
 
 
-def sea_path(lon: list[float] | NDArray[np.float64], lat: list[float] | NDArray[np.float64], *, graph: SeaGraph) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def sea_path(
+    lon: list[float] | NDArray[np.float64], lat: list[float] | NDArray[np.float64], *, graph: SeaGraph
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Return a smoothed sea path through the given waypoints [deg] (closed loops allowed).
 
     Consecutive waypoints are joined by shortest paths on ``graph``; the
@@ -221,7 +228,7 @@ def sea_path(lon: list[float] | NDArray[np.float64], lat: list[float] | NDArray[
     _, pred = dijkstra(graph.matrix, indices=uniq, return_predecessors=True)
     row = {n: i for i, n in enumerate(uniq)}
     seq: list[int] = [nodes[0]]
-    for a, b in zip(nodes[:-1], nodes[1:], strict=True):
+    for a, b in itertools.pairwise(nodes):
         if a == b:
             continue
         p = _path_from_pred(pred[row[a]], b)[::-1]
@@ -269,7 +276,15 @@ class RouteTemplate:
         return float(self.cum_km[-1])
 
 
-def _template(corr: str, dep: str, arr: str, launch: str, landing: str, lon: NDArray[np.float64], lat: NDArray[np.float64]) -> RouteTemplate:
+def _template(
+    corr: str,
+    dep: str,
+    arr: str,
+    launch: str,
+    landing: str,
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+) -> RouteTemplate:
     seg = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
     cum = np.r_[0.0, np.cumsum(seg)]
     x, y = to_med_xy(lon, lat)
@@ -336,75 +351,88 @@ def route_templates(
     g = sea_graph(grid_km, coast_penalty, coast_scale_km)
     sites = {z: _sites(z, g) for pair in od_pairs for z in pair}
     landing_nodes = sorted({n for _, a in od_pairs for _, n in sites[a]})
-    _, pred_land = dijkstra(g.matrix, indices=landing_nodes, return_predecessors=True)
-    land_row = {n: i for i, n in enumerate(landing_nodes)}
-
-    # 1. waypoints of the alternative corridors, from the direct route between representative sites
-    waypoints: dict[tuple[str, str], list[int]] = {}
-    for dep, arr in od_pairs:
-        ls = sites[dep][len(sites[dep]) // 2][1]
-        ds = sites[arr][0][1]
-        p = _path_from_pred(pred_land[land_row[ds]], ls)  # ls ... ds
-        if p[-1] != ds:
-            raise ConfigError(f"no sea route from {dep!r} to {arr!r} on the sea graph")
-        px, py = g.x[p], g.y[p]
-        seg = np.hypot(np.diff(px), np.diff(py))
-        cum = np.r_[0.0, np.cumsum(seg)]
-        half = cum[-1] / 2.0
-        k = int(np.searchsorted(cum, half))
-        k = min(max(k, 1), len(p) - 2)
-        tx, ty = px[k + 1] - px[k - 1], py[k + 1] - py[k - 1]
-        nrm = np.hypot(tx, ty) or 1.0
-        wps = []
-        for sign in (1.0, -1.0):
-            wx = px[k] - sign * ty / nrm * corridor_offset_km * 1000.0
-            wy = py[k] + sign * tx / nrm * corridor_offset_km * 1000.0
-            wlon, wlat = from_med_xy(np.array([wx]), np.array([wy]))
-            if not is_at_sea(wlon, wlat)[0]:
-                continue
-            node = g.snap(float(wlon[0]), float(wlat[0]), min_coast_km=8.0)
-            if float(np.hypot(g.x[node] - wx, g.y[node] - wy)) > corridor_offset_km * 500.0:
-                continue
-            wps.append(node)
-        waypoints[(dep, arr)] = wps
+    pred_land = dict(
+        zip(
+            landing_nodes, dijkstra(g.matrix, indices=landing_nodes, return_predecessors=True)[1], strict=True
+        )
+    )
+    waypoints = {
+        (dep, arr): _corridor_waypoints(g, pred_land, sites[dep], sites[arr], corridor_offset_km, (dep, arr))
+        for dep, arr in od_pairs
+    }
     wp_nodes = sorted({n for v in waypoints.values() for n in v})
-    pred_wp = dijkstra(g.matrix, indices=wp_nodes, return_predecessors=True)[1] if wp_nodes else None
-    wp_row = {n: i for i, n in enumerate(wp_nodes)}
-
+    pred_wp = (
+        dict(zip(wp_nodes, dijkstra(g.matrix, indices=wp_nodes, return_predecessors=True)[1], strict=True))
+        if wp_nodes
+        else {}
+    )
     raw: list[tuple[str, str, str, str, str, list[int]]] = []
-    for dep, arr in od_pairs:
-        variants: list[list[tuple[str, str, list[int]]]] = []
-        direct: dict[tuple[str, str], float] = {}
-        base: list[tuple[str, str, list[int]]] = []
-        for lname, ln in sites[dep]:
-            for dname, dn in sites[arr]:
-                p = _path_from_pred(pred_land[land_row[dn]], ln)
-                if p[-1] != dn:
-                    continue
-                base.append((lname, dname, p))
-                direct[(lname, dname)] = _len_km(g, p)
-        variants.append(base)
+    for dep, arr in od_pairs:  # a loop per origin-destination pair
+        direct = _direct_paths(g, pred_land, sites[dep], sites[arr])
+        variants = [direct]
         for wp in waypoints[(dep, arr)]:
-            assert pred_wp is not None
-            var = []
-            for lname, ln in sites[dep]:
-                first = _path_from_pred(pred_wp[wp_row[wp]], ln)  # ln ... wp
-                for dname, dn in sites[arr]:
-                    second = _path_from_pred(pred_wp[wp_row[wp]], dn)[::-1]  # wp ... dn
-                    p = first + second[1:]
-                    if p[0] != ln or p[-1] != dn or (lname, dname) not in direct:
-                        continue
-                    if _len_km(g, p) > max_detour * direct[(lname, dname)]:
-                        continue
-                    var.append((lname, dname, p))
+            var = _via_paths(g, pred_wp[wp], sites[dep], sites[arr], direct, max_detour)
             if var:
                 variants.append(var)
         for k, var in enumerate(variants):
-            corr = f"{dep}>{arr}/{k}"
-            for lname, dname, p in var:
-                raw.append((corr, dep, arr, lname, dname, p))
+            raw += [(f"{dep}>{arr}/{k}", dep, arr, lname, dname, p) for (lname, dname), (p, _) in var.items()]
     coords = _smooth_many([(g.lon[r[-1]], g.lat[r[-1]]) for r in raw])
     return tuple(_template(*r[:5], c[:, 0], c[:, 1]) for r, c in zip(raw, coords, strict=True))
+
+
+Sites = list[tuple[str, int]]
+Paths = dict[tuple[str, str], tuple[list[int], float]]
+
+
+def _corridor_waypoints(
+    g: SeaGraph, pred_land: dict[int, NDArray], dep: Sites, arr: Sites, offset_km: float, od: tuple[str, str]
+) -> list[int]:
+    """Nodes offset sideways from the middle of the direct route between representative sites."""
+    ls, ds = dep[len(dep) // 2][1], arr[0][1]
+    p = _path_from_pred(pred_land[ds], ls)  # ls ... ds
+    if p[-1] != ds:
+        raise ConfigError(f"no sea route from {od[0]!r} to {od[1]!r} on the sea graph")
+    px, py = g.x[p], g.y[p]
+    cum = np.r_[0.0, np.cumsum(np.hypot(np.diff(px), np.diff(py)))]
+    k = min(max(int(np.searchsorted(cum, cum[-1] / 2.0)), 1), len(p) - 2)
+    tx, ty = px[k + 1] - px[k - 1], py[k + 1] - py[k - 1]
+    nrm = np.hypot(tx, ty) or 1.0
+    out = []
+    for sign in (1.0, -1.0):
+        wx = px[k] - sign * ty / nrm * offset_km * 1000.0
+        wy = py[k] + sign * tx / nrm * offset_km * 1000.0
+        wlon, wlat = from_med_xy(np.array([wx]), np.array([wy]))
+        if not is_at_sea(wlon, wlat)[0]:
+            continue
+        node = g.snap(float(wlon[0]), float(wlat[0]), min_coast_km=8.0)
+        if float(np.hypot(g.x[node] - wx, g.y[node] - wy)) <= offset_km * 500.0:
+            out.append(node)
+    return out
+
+
+def _direct_paths(g: SeaGraph, pred_land: dict[int, NDArray], dep: Sites, arr: Sites) -> Paths:
+    out: Paths = {}
+    for lname, ln in dep:
+        for dname, dn in arr:
+            p = _path_from_pred(pred_land[dn], ln)  # ln ... dn
+            if p[-1] == dn:
+                out[(lname, dname)] = (p, _len_km(g, p))
+    return out
+
+
+def _via_paths(g: SeaGraph, pred: NDArray, dep: Sites, arr: Sites, direct: Paths, max_detour: float) -> Paths:
+    out: Paths = {}
+    for lname, ln in dep:
+        first = _path_from_pred(pred, ln)  # ln ... wp
+        for dname, dn in arr:
+            second = _path_from_pred(pred, dn)[::-1]  # wp ... dn
+            p = first + second[1:]
+            if p[0] != ln or p[-1] != dn or (lname, dname) not in direct:
+                continue
+            length = _len_km(g, p)
+            if length <= max_detour * direct[(lname, dname)][1]:
+                out[(lname, dname)] = (p, length)
+    return out
 
 
 def _len_km(g: SeaGraph, p: list[int]) -> float:

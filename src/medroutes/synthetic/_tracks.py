@@ -29,7 +29,7 @@ from numpy.typing import NDArray
 from medroutes.geo import crosses_land, from_med_xy, haversine_km, to_med_xy
 from medroutes.synthetic._seagraph import RouteTemplate
 
-__all__ = ["VoyageGeometry", "voyage_geometry", "positions_along", "point_at"]
+__all__ = ["VoyageGeometry", "point_at", "positions_along", "voyage_geometry"]
 
 KN_TO_KMH = 1.852
 
@@ -62,7 +62,9 @@ class VoyageGeometry:
         return np.column_stack([self.lon[a:b], self.lat[a:b]])
 
 
-def _segment_cum(lon: NDArray[np.float64], lat: NDArray[np.float64], start: NDArray[np.int64]) -> NDArray[np.float64]:
+def _segment_cum(
+    lon: NDArray[np.float64], lat: NDArray[np.float64], start: NDArray[np.int64]
+) -> NDArray[np.float64]:
     seg = np.zeros(len(lon))
     seg[1:] = haversine_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
     seg[start[:-1]] = 0.0  # first vertex of each voyage
@@ -137,7 +139,9 @@ def voyage_geometry(
     return VoyageGeometry(start, lon, lat, cum, length)
 
 
-def point_at(geom: VoyageGeometry, dist_km: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def point_at(
+    geom: VoyageGeometry, dist_km: NDArray[np.float64]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """Position [deg] of every voyage at the given distance along its route [km] (vectorised)."""
     key, qbase = _key(geom)
     q = np.clip(dist_km, 0.0, geom.length_km) + qbase
@@ -152,7 +156,7 @@ def _key(geom: VoyageGeometry) -> tuple[NDArray[np.float64], NDArray[np.float64]
 
 
 def _bearing(lon: NDArray[np.float64], lat: NDArray[np.float64]) -> NDArray[np.float64]:
-    """Initial bearing of each segment vertex -> next vertex [deg]; last vertex copies the previous."""
+    """Return the initial bearing from each vertex to the next [deg]; the last vertex copies the previous."""
     p1, p2 = np.radians(lat[:-1]), np.radians(lat[1:])
     dl = np.radians(lon[1:] - lon[:-1])
     y = np.sin(dl) * np.cos(p2)
@@ -167,7 +171,7 @@ def positions_along(
     dist_km: NDArray[np.float64],
     speed_kn: NDArray[np.float64],
     t0_ns: NDArray[np.int64],
-    interval_min: tuple[float, float],
+    dt_h: NDArray[np.float64],
     gap_rate_per_day: float,
     gap_h: tuple[float, float],
     rng: np.random.Generator,
@@ -184,8 +188,8 @@ def positions_along(
         Mean speed over ground of each voyage [kn].
     t0_ns
         Departure time of each voyage [ns since epoch, UTC].
-    interval_min
-        Range of the per-voyage mean reporting interval [min].
+    dt_h
+        Mean reporting interval of each voyage [h].
     gap_rate_per_day, gap_h
         Reporting gaps per day [1/day] and their length range [h].
     rng
@@ -198,7 +202,6 @@ def positions_along(
     """
     n = len(dist_km)
     dur_h = dist_km / (speed_kn * KN_TO_KMH)
-    dt_h = rng.uniform(interval_min[0], interval_min[1], n) / 60.0
     cnt = np.floor(dur_h / dt_h).astype(np.int64) + 2
     pstart = np.r_[0, np.cumsum(cnt)]
     total = int(pstart[-1])

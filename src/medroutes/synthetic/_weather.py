@@ -73,5 +73,7 @@ def simulate_weather(
     lw, ls = np.log(cfg.wind_kn_winter), np.log(cfg.wind_kn_summer)
     log_med = (lw + ls) / 2.0 + (lw - ls) / 2.0 * np.cos(2.0 * np.pi * (doy - 15.0) / 365.25)
     wind = np.exp(log_med[:, None] + cfg.wind_log_sd * z)
-    hs = (cfg.hs_base_m + cfg.hs_coef * wind**2) * np.exp(cfg.hs_log_sd * rng.standard_normal((n_days, n_reg)))
+    hs = (cfg.hs_base_m + cfg.hs_coef * wind**2) * np.exp(
+        cfg.hs_log_sd * rng.standard_normal((n_days, n_reg))
+    )
     return np.round(wind, 1), np.round(hs, 2)

@@ -33,20 +33,20 @@ from medroutes.errors import ConfigError
 from medroutes.schema import BOAT_TYPES
 
 __all__ = [
+    "POSITION_MODES",
+    "AssetConfig",
     "BoatConfig",
     "CountryConfig",
-    "ZoneConfig",
-    "WeatherConfig",
     "DepartureConfig",
     "OutcomeConfig",
     "PositionConfig",
     "RouteConfig",
-    "AssetConfig",
     "ScenarioConfig",
-    "load_config",
-    "list_scenarios",
+    "WeatherConfig",
+    "ZoneConfig",
     "config_to_toml",
-    "POSITION_MODES",
+    "list_scenarios",
+    "load_config",
 ]
 
 #: Allowed values of ``[positions] mode``.
@@ -71,7 +71,9 @@ def _shares(name: str, pairs: Pairs) -> None:
     _check(len(pairs) > 0, f"{name} is empty")
     vals = [p[1] for p in pairs]
     _check(all(v >= 0 for v in vals), f"{name}: shares must be >= 0, got {dict(pairs)!r}")
-    _check(abs(sum(vals) - 1.0) < 1e-6, f"{name}: shares must sum to 1, got {sum(vals):.6g} ({dict(pairs)!r})")
+    _check(
+        abs(sum(vals) - 1.0) < 1e-6, f"{name}: shares must sum to 1, got {sum(vals):.6g} ({dict(pairs)!r})"
+    )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -143,7 +145,9 @@ class CountryConfig:
 
     def __post_init__(self) -> None:
         _check(self.arrivals >= 0, f"countries.{self.country}.arrivals must be >= 0 persons")
-        _check(0 <= self.interception_prob < 1, f"countries.{self.country}.interception_prob must be in [0, 1)")
+        _check(
+            0 <= self.interception_prob < 1, f"countries.{self.country}.interception_prob must be in [0, 1)"
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -249,7 +253,9 @@ class DepartureConfig:
 
     def __post_init__(self) -> None:
         _check(self.dispersion > 0, "departures.dispersion must be > 0")
-        _check(0 < self.release_rough <= self.release_calm <= 1, "need 0 < release_rough <= release_calm <= 1")
+        _check(
+            0 < self.release_rough <= self.release_calm <= 1, "need 0 < release_rough <= release_calm <= 1"
+        )
         _check(self.hs_softness_m > 0, "departures.hs_softness_m must be > 0 m")
         _check(0 <= self.abandon_per_day < 1, "departures.abandon_per_day must be in [0, 1)")
         _check(0 <= self.hour_utc_mean < 24 and self.hour_utc_sd >= 0, "departures hour_utc_mean in [0, 24)")
@@ -302,14 +308,22 @@ class OutcomeConfig:
     def __post_init__(self) -> None:
         _check(0 <= self.loss_rate < 0.5, f"outcomes.loss_rate must be in [0, 0.5), got {self.loss_rate!r}")
         _check(0 < self.hazard_max <= 1, "outcomes.hazard_max must be in (0, 1]")
-        for name in ("wreck_min_fraction", "p_unknown", "distress_prob", "dead_share_wreck", "dead_share_on_board"):
+        for name in (
+            "wreck_min_fraction",
+            "p_unknown",
+            "distress_prob",
+            "dead_share_wreck",
+            "dead_share_on_board",
+        ):
             v = getattr(self, name)
             _check(0 <= v <= 1, f"outcomes.{name} must be in [0, 1], got {v!r}")
         _check(
             0 <= self.size_p_one and 0 <= self.size_tail_p and self.size_p_one + self.size_tail_p <= 1,
             "outcomes.size_p_one + size_tail_p must be <= 1",
         )
-        _check(self.size_body_median > 1 and self.size_body_log_sd > 0, "outcomes size body must be > 1, sd > 0")
+        _check(
+            self.size_body_median > 1 and self.size_body_log_sd > 0, "outcomes size body must be > 1, sd > 0"
+        )
         _check(2 < self.size_tail_min < self.size_max, "need 2 < size_tail_min < size_max")
         _check(self.size_tail_alpha > 0, "outcomes.size_tail_alpha must be > 0")
 
@@ -346,7 +360,9 @@ class PositionConfig:
     lateral_sd_km: float = 6.0
 
     def __post_init__(self) -> None:
-        _check(self.mode in POSITION_MODES, f"positions.mode must be one of {POSITION_MODES}, got {self.mode!r}")
+        _check(
+            self.mode in POSITION_MODES, f"positions.mode must be one of {POSITION_MODES}, got {self.mode!r}"
+        )
         _check(0 < self.sample_fraction <= 1, "positions.sample_fraction must be in (0, 1]")
         _range("positions.interval_min", self.interval_min, 0.1)
         _range("positions.gap_h", self.gap_h, 0.0)
@@ -382,11 +398,16 @@ class RouteConfig:
 
     def __post_init__(self) -> None:
         _check(3.0 <= self.grid_km <= 30.0, f"routes.grid_km must be in [3, 30] km, got {self.grid_km!r}")
-        _check(self.coast_penalty >= 0 and self.coast_scale_km > 0, "routes coast penalty must be >= 0, scale > 0")
+        _check(
+            self.coast_penalty >= 0 and self.coast_scale_km > 0,
+            "routes coast penalty must be >= 0, scale > 0",
+        )
         _check(self.corridor_offset_km > 0, "routes.corridor_offset_km must be > 0 km")
         _check(self.max_detour >= 1, "routes.max_detour must be >= 1")
         _check(
-            len(self.corridor_weights) >= 1 and all(w >= 0 for w in self.corridor_weights) and sum(self.corridor_weights) > 0,
+            len(self.corridor_weights) >= 1
+            and all(w >= 0 for w in self.corridor_weights)
+            and sum(self.corridor_weights) > 0,
             "routes.corridor_weights must be non-negative with a positive sum",
         )
 
@@ -476,12 +497,20 @@ class ScenarioConfig:
         try:
             dt.date.fromisoformat(self.start)
         except (TypeError, ValueError):
-            raise ConfigError(f"scenario.start must be an ISO date 'YYYY-MM-DD', got {self.start!r}") from None
-        _check(isinstance(self.days, int) and 1 <= self.days <= 3660, f"scenario.days must be 1..3660, got {self.days!r}")
+            raise ConfigError(
+                f"scenario.start must be an ISO date 'YYYY-MM-DD', got {self.start!r}"
+            ) from None
+        _check(
+            isinstance(self.days, int) and 1 <= self.days <= 3660,
+            f"scenario.days must be 1..3660, got {self.days!r}",
+        )
         _check(self.scale > 0, f"scenario.scale must be > 0, got {self.scale!r}")
         _check(len(self.monthly_shares) == 12, "scenario.monthly_shares needs 12 values (Jan..Dec)")
         _check(all(s >= 0 for s in self.monthly_shares), "scenario.monthly_shares must be >= 0")
-        _check(abs(sum(self.monthly_shares) - 1) < 1e-3, f"scenario.monthly_shares must sum to 1, got {sum(self.monthly_shares):.4f}")
+        _check(
+            abs(sum(self.monthly_shares) - 1) < 1e-3,
+            f"scenario.monthly_shares must sum to 1, got {sum(self.monthly_shares):.4f}",
+        )
         zdefs = {z.zone_id: z for z in ZONE_DEFINITIONS}
         countries = {c.country for c in self.countries}
         boats = {b.boat_type for b in self.boats}
@@ -493,18 +522,29 @@ class ScenarioConfig:
             _check(z.zone_id not in seen, f"zones: duplicate zone {z.zone_id!r}")
             seen.add(z.zone_id)
             zd = zdefs.get(z.zone_id)
-            _check(zd is not None and zd.kind == "departure", f"zones.{z.zone_id}: not a departure zone of medroutes.geo")
+            _check(
+                zd is not None and zd.kind == "departure",
+                f"zones.{z.zone_id}: not a departure zone of medroutes.geo",
+            )
             assert zd is not None
-            _check(zd.country in countries, f"zones.{z.zone_id}: country {zd.country!r} has no [countries] entry")
+            _check(
+                zd.country in countries, f"zones.{z.zone_id}: country {zd.country!r} has no [countries] entry"
+            )
             share_by_country[zd.country] = share_by_country.get(zd.country, 0.0) + z.share
             for b, _ in z.boats:
                 _check(b in boats, f"zones.{z.zone_id}.boats: boat type {b!r} has no [boats] entry")
             for a, _ in z.destinations:
                 ad = zdefs.get(a)
-                _check(ad is not None and ad.kind == "arrival", f"zones.{z.zone_id}.destinations: {a!r} is not an arrival zone")
+                _check(
+                    ad is not None and ad.kind == "arrival",
+                    f"zones.{z.zone_id}.destinations: {a!r} is not an arrival zone",
+                )
         for c in self.countries:
             s = share_by_country.get(c.country, 0.0)
-            _check(c.arrivals == 0 or abs(s - 1) < 1e-6, f"zones of {c.country}: shares must sum to 1, got {s:.6g}")
+            _check(
+                c.arrivals == 0 or abs(s - 1) < 1e-6,
+                f"zones of {c.country}: shares must sum to 1, got {s:.6g}",
+            )
         ids = [a.vessel_id for a in self.assets]
         _check(len(set(ids)) == len(ids), "assets: duplicate vessel_id")
 
@@ -563,7 +603,9 @@ def _build(cls: type, data: dict[str, Any], where: str, **extra: Any) -> Any:
     names = {f.name for f in dataclasses.fields(cls)}
     unknown = set(data) - names
     if unknown:
-        raise ConfigError(f"[{where}]: unknown key{'s' if len(unknown) > 1 else ''} {sorted(unknown)}; known: {sorted(names - set(extra))}")
+        raise ConfigError(
+            f"[{where}]: unknown key{'s' if len(unknown) > 1 else ''} {sorted(unknown)}; known: {sorted(names - set(extra))}"
+        )
     kwargs = dict(data)
     for f in dataclasses.fields(cls):
         if f.name in kwargs and isinstance(kwargs[f.name], list):
@@ -585,7 +627,8 @@ def config_from_dict(data: dict[str, Any]) -> ScenarioConfig:
         _build(BoatConfig, dict(v), f"boats.{k}", boat_type=k) for k, v in dict(data.pop("boats", {})).items()
     )
     countries = tuple(
-        _build(CountryConfig, dict(v), f"countries.{k}", country=k) for k, v in dict(data.pop("countries", {})).items()
+        _build(CountryConfig, dict(v), f"countries.{k}", country=k)
+        for k, v in dict(data.pop("countries", {})).items()
     )
     zones = []
     for k, v in dict(data.pop("zones", {})).items():
@@ -593,9 +636,7 @@ def config_from_dict(data: dict[str, Any]) -> ScenarioConfig:
         v["boats"] = _pairs(v.get("boats"), f"zones.{k}.boats")
         v["destinations"] = _pairs(v.get("destinations"), f"zones.{k}.destinations")
         zones.append(_build(ZoneConfig, v, f"zones.{k}", zone_id=k))
-    assets = tuple(
-        _build(AssetConfig, dict(v), f"assets[{i}]") for i, v in enumerate(data.pop("assets", []))
-    )
+    assets = tuple(_build(AssetConfig, dict(v), f"assets[{i}]") for i, v in enumerate(data.pop("assets", [])))
     subs = {
         "weather": WeatherConfig,
         "departures": DepartureConfig,
@@ -653,7 +694,9 @@ def load_config(name_or_path: str | Path | ScenarioConfig) -> ScenarioConfig:
         name = str(name_or_path)
         res = _scenario_dir().joinpath(f"{name}.toml")
         if not res.is_file():
-            raise ConfigError(f"unknown scenario {name!r}; shipped scenarios: {', '.join(list_scenarios())} (or give a .toml path)")
+            raise ConfigError(
+                f"unknown scenario {name!r}; shipped scenarios: {', '.join(list_scenarios())} (or give a .toml path)"
+            )
         text = res.read_text(encoding="utf-8")
         where = f"scenario {name!r}"
     try:
@@ -711,11 +754,24 @@ def config_to_toml(config: ScenarioConfig) -> str:
     str
         TOML text; deterministic for a given configuration.
     """
-    out: list[str] = [f"# medroutes scenario {config.name!r} (written by medroutes.synthetic.config_to_toml)", ""]
+    out: list[str] = [
+        f"# medroutes scenario {config.name!r} (written by medroutes.synthetic.config_to_toml)",
+        "",
+    ]
     out.append("[scenario]")
     for f in dataclasses.fields(config):
         v = getattr(config, f.name)
-        if f.name in ("countries", "zones", "boats", "assets", "weather", "departures", "outcomes", "positions", "routes"):
+        if f.name in (
+            "countries",
+            "zones",
+            "boats",
+            "assets",
+            "weather",
+            "departures",
+            "outcomes",
+            "positions",
+            "routes",
+        ):
             continue
         out.append(f"{f.name} = {_toml_value(v)}")
     for key in ("weather", "departures", "outcomes", "positions", "routes"):
@@ -724,10 +780,18 @@ def config_to_toml(config: ScenarioConfig) -> str:
         out += [f"{f.name} = {_toml_value(getattr(sub, f.name))}" for f in dataclasses.fields(sub)]
     for b in config.boats:
         out += ["", f"[boats.{_toml_key(b.boat_type)}]"]
-        out += [f"{f.name} = {_toml_value(getattr(b, f.name))}" for f in dataclasses.fields(b) if f.name != "boat_type"]
+        out += [
+            f"{f.name} = {_toml_value(getattr(b, f.name))}"
+            for f in dataclasses.fields(b)
+            if f.name != "boat_type"
+        ]
     for c in config.countries:
         out += ["", f"[countries.{_toml_key(c.country)}]"]
-        out += [f"{f.name} = {_toml_value(getattr(c, f.name))}" for f in dataclasses.fields(c) if f.name != "country"]
+        out += [
+            f"{f.name} = {_toml_value(getattr(c, f.name))}"
+            for f in dataclasses.fields(c)
+            if f.name != "country"
+        ]
     for z in config.zones:
         out += ["", f"[zones.{_toml_key(z.zone_id)}]", f"share = {_toml_value(z.share)}"]
         out += [f"boats = {_inline(z.boats)}", f"destinations = {_inline(z.destinations)}"]

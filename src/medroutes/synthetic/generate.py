@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import itertools
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -16,18 +19,19 @@ from medroutes.schema import BOAT_TYPES, INCIDENT_TYPES, OUTCOMES, validate_inci
 from medroutes.synthetic._departures import release_factors, simulate_departures
 from medroutes.synthetic._outcomes import draw_outcomes, hazard_scale
 from medroutes.synthetic._seagraph import RouteTemplate, route_templates, sea_graph, sea_path
-from medroutes.synthetic._tracks import KN_TO_KMH, point_at, positions_along, loop_positions, voyage_geometry
+from medroutes.synthetic._tracks import KN_TO_KMH, loop_positions, point_at, positions_along, voyage_geometry
 from medroutes.synthetic._weather import simulate_weather
-from medroutes.synthetic.config import ScenarioConfig, WeatherConfig, load_config
+from medroutes.synthetic.config import BoatConfig, ScenarioConfig, WeatherConfig, load_config
 from medroutes.synthetic.scenario import Scenario
 
-__all__ = ["generate_scenario", "SOURCE", "ROUTE"]
+__all__ = ["ROUTE", "SOURCE", "generate_scenario"]
 
 #: ``source`` of every generated row.
 SOURCE = "medroutes synthetic"
 #: ``route`` of every generated incident (IOM route name).
 ROUTE = "Central Mediterranean"
 
+_VESSEL_TYPES = [*BOAT_TYPES, "patrol_vessel", "sar_vessel"]
 _N_STREAMS = 8
 _REF_YEARS = 4
 _REF_SEED = 20_230_101
@@ -55,9 +59,11 @@ def _streams(seed: int | np.random.Generator | None) -> tuple[int | None, list[n
     if isinstance(seed, np.random.Generator):
         return None, list(seed.spawn(_N_STREAMS))
     if seed is None:
-        seed = int(np.random.SeedSequence().entropy)  # recorded, so the run can be repeated
+        seed = int(np.random.SeedSequence().entropy)  # type: ignore[arg-type]  # recorded, so the run can be repeated
     if not isinstance(seed, int | np.integer):
-        raise ConfigError(f"seed must be a non-negative int, a numpy Generator or None, got {type(seed).__name__}")
+        raise ConfigError(
+            f"seed must be a non-negative int, a numpy Generator or None, got {type(seed).__name__}"
+        )
     rng = np.random.default_rng(int(seed))
     return int(seed), list(rng.spawn(_N_STREAMS))
 
@@ -68,7 +74,10 @@ def _choose(u: NDArray[np.float64], probs: NDArray[np.float64]) -> NDArray[np.in
 
 
 def _sar_fraction(
-    lon: NDArray[np.float64], lat: NDArray[np.float64], country: NDArray[np.object_], length_km: NDArray[np.float64]
+    lon: NDArray[np.float64],
+    lat: NDArray[np.float64],
+    country: NDArray[np.object_],
+    length_km: NDArray[np.float64],
 ) -> NDArray[np.float64]:
     """Fraction of each route (points on a regular grid of fractions) that lies, from the start, in its country's SAR region."""
     n, k = lon.shape
@@ -110,7 +119,12 @@ def _assign_routes(
             if len(r) == 0:
                 continue
             corrs = sorted(by_od[(z.zone_id, a)])
-            w = np.array([weights[int(c.rsplit("/", 1)[1])] if int(c.rsplit("/", 1)[1]) < len(weights) else 0.0 for c in corrs])
+            w = np.array(
+                [
+                    weights[int(c.rsplit("/", 1)[1])] if int(c.rsplit("/", 1)[1]) < len(weights) else 0.0
+                    for c in corrs
+                ]
+            )
             if w.sum() <= 0:
                 w = np.ones(len(corrs))
             c_idx = _choose(u2[r], w)
@@ -133,31 +147,40 @@ def _templates(cfg: ScenarioConfig) -> tuple[RouteTemplate, ...]:
     )
 
 
+def _per_boat(
+    cfg: ScenarioConfig, boats: pd.DataFrame, value: Callable[[BoatConfig], float]
+) -> NDArray[np.float64]:
+    """Return a boat-type attribute for every voyage (a lookup by category code, no loop per voyage)."""
+    types = [b.boat_type for b in cfg.boats]
+    codes = pd.Categorical(boats["boat_type"], categories=types).codes
+    return np.array([value(b) for b in cfg.boats], dtype=np.float64)[codes]
+
+
 def _voyage_rates(
     cfg: ScenarioConfig, boats: pd.DataFrame, hs: NDArray[np.float64], length_km: NDArray[np.float64]
-) -> tuple[NDArray[np.float64], ...]:
+) -> tuple[
+    NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_], NDArray[np.float64], NDArray[np.float64]
+]:
     """Relative hazard, sea state [m], rough flag, interception and rescue probabilities per voyage."""
     n = len(boats)
     zcol = boats["zone_id"].map({z.zone_id: i for i, z in enumerate(cfg.zones)}).to_numpy()
     day = boats["day"].to_numpy()
     hs_voy = np.maximum(hs[day, zcol], hs[day + 1, zcol]) if n else np.zeros(0)
-    btype = boats["boat_type"].to_numpy()
-    bc = {b.boat_type: b for b in cfg.boats}
 
     def f(attr: str) -> NDArray[np.float64]:
-        return np.array([getattr(bc[b], attr) for b in btype], dtype=np.float64)
+        return _per_boat(cfg, boats, lambda b: getattr(b, attr))
 
     rel = f("hazard") * np.exp(f("hazard_hs_slope") * np.maximum(hs_voy - cfg.outcomes.hazard_hs_ref_m, 0.0))
     rel *= np.sqrt(length_km / 300.0)
     p_int_by = {c.country: c.interception_prob for c in cfg.countries}
     p_int = np.array([p_int_by[c] for c in boats["departure_country"].to_numpy()], dtype=np.float64)
-    rough = hs_voy > f("max_hs_m")
+    rough: NDArray[np.bool_] = np.asarray(hs_voy > f("max_hs_m"), dtype=bool)
     p_res = np.minimum(f("rescue_prob") * np.where(rough, 1.5, 1.0), 1.0)
     return rel, hs_voy, rough, p_int, p_res
 
 
 def _reference_config(cfg: ScenarioConfig) -> ScenarioConfig:
-    """The configuration whose simulated years define the calibration (reference climate, full years)."""
+    """Return the configuration whose simulated years define the calibration (reference climate, full years)."""
     return dataclasses.replace(
         cfg,
         name="reference",
@@ -178,7 +201,9 @@ def _reference(ref: ScenarioConfig) -> tuple[NDArray[np.float64], float]:
     Uses a fixed seed: the calibration depends on the configuration only, never on the scenario seed.
     """
     r_w, r_d, r_r = np.random.default_rng(_REF_SEED).spawn(3)
-    dates = pd.date_range(pd.Timestamp(ref.start), periods=ref.days + _WEATHER_PAD_DAYS, freq="D").as_unit("ns")
+    dates = pd.date_range(pd.Timestamp(ref.start), periods=ref.days + _WEATHER_PAD_DAYS, freq="D").as_unit(
+        "ns"
+    )
     _, hs = simulate_weather(ref.weather, [z.zone_id for z in ref.zones], dates, r_w)
     factors = release_factors(ref, dates[: ref.days], hs[: ref.days])
     boats, _ = simulate_departures(ref, dates[: ref.days], hs[: ref.days], r_d, factors=factors)
@@ -244,8 +269,8 @@ def generate_scenario(
     cfg = load_config(name_or_config)
     seed_rec, rs = _streams(seed)
     r_weather, r_dep, r_route, r_geom, r_out, r_inc, r_pos, r_asset = rs
-    stages = ["weather", "departures", "routes", "outcomes", "incidents", "positions", "assets"]
-    state: dict[str, object] = {}
+    stages = ["weather", "departures", "routes", "outcomes", "incidents", "assets", "positions"]
+    state: dict[str, Any] = {}
     for stage in progress_bar(stages, desc=f"generate {cfg.name}", unit="stage", enabled=progress):
         if stage == "weather":
             start = pd.Timestamp(cfg.start)
@@ -257,14 +282,20 @@ def generate_scenario(
             factors, beta = _reference(_reference_config(cfg))
             state["beta"] = beta
             boats, departures = simulate_departures(
-                cfg, state["dates"], state["hs"][: cfg.days], r_dep, factors=factors  # type: ignore[index, arg-type]
+                cfg,
+                state["dates"],
+                state["hs"][: cfg.days],
+                r_dep,
+                factors=factors,
             )
-            boats = boats.sort_values(["departure_time", "zone_id", "persons"], kind="stable").reset_index(drop=True)
+            boats = boats.sort_values(["departure_time", "zone_id", "persons"], kind="stable").reset_index(
+                drop=True
+            )
             state.update(boats=boats, departures=departures)
         elif stage == "routes":
             templates = _templates(cfg)
-            boats = state["boats"]  # type: ignore[assignment]
-            tid, dest = _assign_routes(cfg, boats, templates, r_route)  # type: ignore[arg-type]
+            boats = state["boats"]
+            tid, dest = _assign_routes(cfg, boats, templates, r_route)
             geom = voyage_geometry(templates, tid, lateral_sd_km=cfg.positions.lateral_sd_km, rng=r_geom)
             state.update(templates=templates, tid=tid, dest=dest, geom=geom)
         elif stage == "outcomes":
@@ -283,8 +314,8 @@ def _stage_outcomes(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) 
     geom = state["geom"]
     n = len(boats)
     rel, hs_voy, rough, p_int, p_res = _voyage_rates(cfg, boats, state["hs"], geom.length_km)
-    btype = boats["boat_type"].to_numpy()
-    speed_lo, speed_hi = (np.array([cfg.boat(b).speed_kn[i] for b in btype], dtype=np.float64) for i in (0, 1))
+    speed_lo = _per_boat(cfg, boats, lambda b: b.speed_kn[0])
+    speed_hi = _per_boat(cfg, boats, lambda b: b.speed_kn[1])
     speed = speed_lo + rng.random(n) * (speed_hi - speed_lo)
     country = boats["departure_country"].to_numpy()
     o = cfg.outcomes
@@ -374,7 +405,8 @@ def _stage_incidents(cfg: ScenarioConfig, state: dict, rng: np.random.Generator)
         pd.DataFrame(
             {
                 "vi": dis,
-                "t_ns": t0[dis] + np.round(d_km / (speed[dis] * KN_TO_KMH) * 3600.0).astype(np.int64) * 1_000_000_000,
+                "t_ns": t0[dis]
+                + np.round(d_km / (speed[dis] * KN_TO_KMH) * 3600.0).astype(np.int64) * 1_000_000_000,
                 "lat": d_lat,
                 "lon": d_lon,
                 "incident_type": "distress",
@@ -394,7 +426,13 @@ def _stage_incidents(cfg: ScenarioConfig, state: dict, rng: np.random.Generator)
     home_sar = np.zeros(n, dtype=bool)
     home_sar[fat] = where == boats["departure_country"].to_numpy()[fat]
     state.update(
-        end_lon=end_lon, end_lat=end_lat, end_ns=end_ns, end_km=end_km, inc_raw=inc, t0=t0, event_in_home_sar=home_sar
+        end_lon=end_lon,
+        end_lat=end_lat,
+        end_ns=end_ns,
+        end_km=end_km,
+        inc_raw=inc,
+        t0=t0,
+        event_in_home_sar=home_sar,
     )
 
 
@@ -425,7 +463,9 @@ class _Subset:
         g: VoyageGeometry = geom  # type: ignore[assignment]
         if len(idx) and idx[-1] - idx[0] == len(idx) - 1:  # a contiguous range: slices, no copies
             a, b = g.start[idx[0]], g.start[idx[-1] + 1]
-            self.geom = VoyageGeometry(g.start[idx[0] : idx[-1] + 2] - a, g.lon[a:b], g.lat[a:b], g.cum_km[a:b], g.length_km[idx])
+            self.geom = VoyageGeometry(
+                g.start[idx[0] : idx[-1] + 2] - a, g.lon[a:b], g.lat[a:b], g.cum_km[a:b], g.length_km[idx]
+            )
             return
         counts = np.diff(g.start)[idx]
         start = np.r_[0, np.cumsum(counts)].astype(np.int64)
@@ -433,41 +473,118 @@ class _Subset:
         self.geom = VoyageGeometry(start, g.lon[vidx], g.lat[vidx], g.cum_km[vidx], g.length_km[idx])
 
 
-def _stage_positions(cfg: ScenarioConfig, state: dict, rng: np.random.Generator, progress: bool | None) -> None:
+class _PositionBuffer:
+    """Preallocated position columns filled chunk by chunk (peak memory: the output plus one chunk)."""
+
+    def __init__(self, capacity: int) -> None:
+        self.pos = 0
+        self.code = np.empty(capacity, dtype=np.int32)
+        self.t_ns = np.empty(capacity, dtype=np.int64)
+        self.cols = {k: np.empty(capacity) for k in ("lat", "lon", "sog_kn", "cog_deg", "length_m")}
+        self.vt = np.empty(capacity, dtype=np.int8)
+
+    def add(
+        self, code: NDArray | int, cols: dict[str, NDArray], vt: NDArray | int, length: NDArray | float
+    ) -> None:
+        """Append one chunk, rounded to AIS-like precision (1e-6 deg, 0.1 kn, 0.1 deg)."""
+        m = len(cols["t_ns"])
+        sl = slice(self.pos, self.pos + m)
+        self.code[sl] = code
+        self.t_ns[sl] = cols["t_ns"]
+        for k, d in (("lat", 6), ("lon", 6), ("sog_kn", 1), ("cog_deg", 1)):
+            np.round(cols[k], d, out=self.cols[k][sl])
+        np.mod(self.cols["cog_deg"][sl], 360.0, out=self.cols["cog_deg"][sl])
+        self.vt[sl] = vt
+        self.cols["length_m"][sl] = length
+        self.pos += m
+
+    def frame(self, ids: list[str], names: list[str], n_boats: int) -> pd.DataFrame:
+        """Return the positions table (views on the buffer: no copy of the numeric columns)."""
+        import pyarrow as pa
+
+        n = self.pos
+        code = self.code[:n]
+        id_col = pd.array(pa.compute.take(pa.array(ids, type=pa.large_string()), pa.array(code)), dtype="str")
+        name_code = np.where(code >= n_boats, code - n_boats, -1)
+        return pd.DataFrame(
+            {
+                "vessel_id": id_col,
+                "timestamp": utc_times(self.t_ns[:n]),
+                "lat": self.cols["lat"][:n],
+                "lon": self.cols["lon"][:n],
+                "sog_kn": self.cols["sog_kn"][:n],
+                "cog_deg": self.cols["cog_deg"][:n],
+                "vessel_type": pd.Categorical.from_codes(
+                    self.vt[:n], categories=pd.Index(_VESSEL_TYPES, dtype="str")
+                ),
+                "length_m": self.cols["length_m"][:n],
+                "name": pd.Categorical.from_codes(name_code, categories=pd.Index(names, dtype="str")),
+                "source": pd.Categorical.from_codes(
+                    np.zeros(n, dtype=np.int8), categories=pd.Index([SOURCE], dtype="str")
+                ),
+            },
+            copy=False,
+        )
+
+
+def _stage_positions(
+    cfg: ScenarioConfig, state: dict, rng: np.random.Generator, progress: bool | None
+) -> None:
+    """Positions of the boats and the assets, sorted by (vessel_id, timestamp) by construction.
+
+    Boat chunks come in voyage order (ids ``B000001``...), then the assets
+    sorted by id (``PV-...``, ``SV-...`` sort after ``B...``), each in time order.
+    """
     boats: pd.DataFrame = state["boats"]
     n = len(boats)
     pc = cfg.positions
-    if pc.mode == "none" or n == 0:
-        state.update(pos_chunks=[], pos_voyage=np.zeros(0, dtype=np.int64))
-        return
-    sel = np.arange(n) if pc.mode == "all" else np.sort(rng.choice(n, size=max(1, round(pc.sample_fraction * n)), replace=False))
+    assets = sorted(state["asset_chunks"], key=lambda ac: ac[0].vessel_id)
+    if pc.mode == "none":
+        sel = np.zeros(0, dtype=np.int64)
+    elif pc.mode == "all":
+        sel = np.arange(n)
+    else:
+        sel = np.sort(rng.choice(n, size=min(n, max(1, round(pc.sample_fraction * n))), replace=False))
     geom = state["geom"]
     speed = state["speed"]
     end_km = state["end_km"]
     t0 = state["t0"]
-    # chunk voyages by expected points
-    exp_pts = end_km[sel] / (speed[sel] * KN_TO_KMH) * 60.0 / np.mean(pc.interval_min) + 2
-    cuts = np.searchsorted(np.cumsum(exp_pts), np.arange(_CHUNK_POINTS, exp_pts.sum() + _CHUNK_POINTS, _CHUNK_POINTS))
+    dt_h = rng.uniform(pc.interval_min[0], pc.interval_min[1], len(sel)) / 60.0
+    cap_v = (
+        np.floor(end_km[sel] / (speed[sel] * KN_TO_KMH) / dt_h).astype(np.int64) + 2
+    )  # upper bound per voyage
+    buf = _PositionBuffer(int(cap_v.sum()) + sum(len(c["t_ns"]) for _, c in assets))
+    b_len = _per_boat(cfg, boats, lambda b: b.length_m)
+    b_code = _per_boat(cfg, boats, lambda b: _VESSEL_TYPES.index(b.boat_type)).astype(np.int8)
+    cuts = np.searchsorted(
+        np.cumsum(cap_v), np.arange(_CHUNK_POINTS, cap_v.sum() + _CHUNK_POINTS, _CHUNK_POINTS)
+    )
     bounds = np.unique(np.r_[0, np.minimum(cuts + 1, len(sel)), len(sel)])
-    chunks = []
     owners = []
-    for a, b in progress_bar(list(zip(bounds[:-1], bounds[1:], strict=True)), desc="positions", unit="chunk", enabled=progress):
+    chunks = list(itertools.pairwise(bounds))
+    for a, b in progress_bar(chunks, desc="positions", unit="chunk", enabled=progress):
         idx = sel[a:b]
         cols = positions_along(
             _Subset(geom, idx).geom,
             dist_km=end_km[idx],
             speed_kn=speed[idx],
             t0_ns=t0[idx],
-            interval_min=pc.interval_min,
+            dt_h=dt_h[a:b],
             gap_rate_per_day=pc.gap_rate_per_day,
             gap_h=pc.gap_h,
             rng=rng,
         )
-        cols["voyage"] = idx[cols["voyage"]]
-        _round_positions(cols)
-        owners.append(cols["voyage"])
-        chunks.append(cols)
-    state.update(pos_chunks=chunks, pos_voyage=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64))
+        v = idx[cols["voyage"]]
+        owners.append(v)
+        buf.add(v, cols, b_code[v], b_len[v])
+        del cols
+    for j, (a, c) in enumerate(assets):  # a loop per asset
+        buf.add(n + j, c, _VESSEL_TYPES.index(a.asset_type), a.length_m)
+    ids = [f"B{i + 1:06d}" for i in range(n)] + [a.vessel_id for a, _ in assets]
+    state.update(
+        positions=buf.frame(ids, [a.name for a, _ in assets], n),
+        pos_voyage=np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64),
+    )
 
 
 def _stage_assets(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) -> None:
@@ -481,10 +598,14 @@ def _stage_assets(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) ->
             wa = [p[1] for p in a.waypoints] + [a.waypoints[0][1]]
             lon, lat = _asset_loop(tuple(wl), tuple(wa), rc.grid_km, rc.coast_penalty, rc.coast_scale_km)
             cols = loop_positions(
-                lon, lat, t_start_ns=t_start, t_end_ns=t_end, speed_kn=a.speed_kn,
-                interval_min=cfg.positions.asset_interval_min, rng=rng,
+                lon,
+                lat,
+                t_start_ns=t_start,
+                t_end_ns=t_end,
+                speed_kn=a.speed_kn,
+                interval_min=cfg.positions.asset_interval_min,
+                rng=rng,
             )
-            _round_positions(cols)
             chunks.append((a, cols))
     state.update(asset_chunks=chunks)
 
@@ -492,7 +613,9 @@ def _stage_assets(cfg: ScenarioConfig, state: dict, rng: np.random.Generator) ->
 _LOOP_CACHE: dict[tuple, tuple[NDArray[np.float64], NDArray[np.float64]]] = {}
 
 
-def _asset_loop(lon: tuple, lat: tuple, grid_km: float, cp: float, cs: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+def _asset_loop(
+    lon: tuple, lat: tuple, grid_km: float, cp: float, cs: float
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     key = (lon, lat, grid_km, cp, cs)
     if key not in _LOOP_CACHE:
         _LOOP_CACHE[key] = sea_path(list(lon), list(lat), graph=sea_graph(grid_km, cp, cs))
@@ -515,7 +638,6 @@ def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
     start_lon = geom.lon[geom.start[:-1]]
     start_lat = geom.lat[geom.start[:-1]]
     n_pos = np.bincount(state["pos_voyage"], minlength=n).astype(np.int64)
-    utc = "datetime64[ns, UTC]"
     voyages = pd.DataFrame(
         {
             "voyage_id": voyage_id,
@@ -573,7 +695,16 @@ def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
             "unobserved": np.where(out.outcome == "unknown", survivors, 0).astype(np.int64),
         }
     )
-    for c in ("voyage_id", "corridor_id", "outcome_cause", "fatal_event", "destination_zone", "launch_site", "landing_site", "landing_zone"):
+    for c in (
+        "voyage_id",
+        "corridor_id",
+        "outcome_cause",
+        "fatal_event",
+        "destination_zone",
+        "launch_site",
+        "landing_site",
+        "landing_zone",
+    ):
         truth[c] = truth[c].astype("str")
 
     # incidents
@@ -594,7 +725,9 @@ def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
             "location_precision_km": 1.0,
             "record_type": "incident",
             "cause": raw["cause"].replace("", pd.NA).to_numpy(dtype=object),
-            "voyage_id": voyage_id[raw["vi"].to_numpy(dtype=np.int64)] if len(raw) else np.zeros(0, dtype=object),
+            "voyage_id": voyage_id[raw["vi"].to_numpy(dtype=np.int64)]
+            if len(raw)
+            else np.zeros(0, dtype=object),
         }
     )
     for c in ("incident_id", "route", "source", "record_type", "voyage_id"):
@@ -604,8 +737,7 @@ def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
     inc["date_precision"] = pd.Categorical(inc["date_precision"], categories=["day", "month", "year"])
     assert set(inc["incident_type"].astype(str)) <= set(INCIDENT_TYPES)
 
-    # positions
-    positions = _positions_frame(cfg, state, vessel_id, boats)
+    positions = state["positions"]
 
     # weather and assets tables
     dates = state["dates"]
@@ -647,81 +779,3 @@ def _assemble(cfg: ScenarioConfig, state: dict, seed: int | None) -> Scenario:
         seed=seed,
         zones=zones(),
     )
-
-
-_POS_COLUMNS = ["vessel_id", "timestamp", "lat", "lon", "sog_kn", "cog_deg", "vessel_type", "length_m", "name", "source"]
-_VESSEL_TYPES = [*BOAT_TYPES, "patrol_vessel", "sar_vessel"]
-
-
-def _positions_frame(cfg: ScenarioConfig, state: dict, vessel_id: NDArray[np.object_], boats: pd.DataFrame) -> pd.DataFrame:
-    """Assemble the positions table from the chunks, filling preallocated columns (no concatenation copies).
-
-    Rows come out sorted by ``(vessel_id, timestamp)`` by construction: boat
-    chunks in voyage order (ids ``B000001``...), then the assets sorted by id
-    (``PV-...``, ``SV-...`` sort after ``B...``), each in time order.
-    """
-    import pyarrow as pa
-
-    btype = boats["boat_type"].to_numpy()
-    len_by = {b.boat_type: b.length_m for b in cfg.boats}
-    b_len = np.array([len_by[b] for b in btype], dtype=np.float64) if len(btype) else np.zeros(0)
-    b_code = np.array([_VESSEL_TYPES.index(b) for b in btype], dtype=np.int8) if len(btype) else np.zeros(0, np.int8)
-    assets = sorted(state["asset_chunks"], key=lambda ac: ac[0].vessel_id)
-    n_boat_ids = len(vessel_id)
-    sizes = [len(c["t_ns"]) for c in state["pos_chunks"]] + [len(c["t_ns"]) for _, c in assets]
-    total = int(sum(sizes))
-    code = np.empty(total, dtype=np.int32)
-    t_ns = np.empty(total, dtype=np.int64)
-    cols = {k: np.empty(total) for k in ("lat", "lon", "sog_kn", "cog_deg", "length_m")}
-    vt = np.empty(total, dtype=np.int8)
-    pos = 0
-    for c in state["pos_chunks"]:  # a loop per chunk of ~2 million points
-        m = len(c["t_ns"])
-        sl = slice(pos, pos + m)
-        v = c["voyage"]
-        code[sl] = v
-        t_ns[sl] = c["t_ns"]
-        for k in ("lat", "lon", "sog_kn", "cog_deg"):
-            cols[k][sl] = c[k]
-        vt[sl] = b_code[v]
-        cols["length_m"][sl] = b_len[v]
-        pos += m
-    for j, (a, c) in enumerate(assets):  # a loop per asset
-        m = len(c["t_ns"])
-        sl = slice(pos, pos + m)
-        code[sl] = n_boat_ids + j
-        t_ns[sl] = c["t_ns"]
-        for k in ("lat", "lon", "sog_kn", "cog_deg"):
-            cols[k][sl] = c[k]
-        vt[sl] = _VESSEL_TYPES.index(a.asset_type)
-        cols["length_m"][sl] = a.length_m
-        pos += m
-    ids = pa.array([*vessel_id.tolist(), *(a.vessel_id for a, _ in assets)], type=pa.large_string())
-    id_col = pd.array(pa.compute.take(ids, pa.array(code)), dtype="str")
-    name_code = np.where(code >= n_boat_ids, code - n_boat_ids, -1)
-    names = pd.Index([a.name for a, _ in assets], dtype="str")
-    df = pd.DataFrame(
-        {
-            "vessel_id": id_col,
-            "timestamp": utc_times(t_ns),
-            "lat": cols["lat"],
-            "lon": cols["lon"],
-            "sog_kn": cols["sog_kn"],
-            "cog_deg": cols["cog_deg"],
-            "vessel_type": pd.Categorical.from_codes(vt, categories=_VESSEL_TYPES),
-            "length_m": cols["length_m"],
-            "name": pd.Categorical.from_codes(name_code, categories=names),
-            "source": pd.Categorical.from_codes(np.zeros(total, dtype=np.int8), categories=[SOURCE]),
-        },
-        copy=False,
-    )
-    return df
-
-
-def _round_positions(c: dict[str, NDArray]) -> None:
-    """AIS-like precision, in place: 1e-6 deg, 0.1 kn, 0.1 deg (course kept in 0..<360)."""
-    np.round(c["lat"], 6, out=c["lat"])
-    np.round(c["lon"], 6, out=c["lon"])
-    np.round(c["sog_kn"], 1, out=c["sog_kn"])
-    np.round(c["cog_deg"], 1, out=c["cog_deg"])
-    np.mod(c["cog_deg"], 360.0, out=c["cog_deg"])

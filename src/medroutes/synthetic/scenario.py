@@ -21,10 +21,18 @@ from medroutes.synthetic.config import ScenarioConfig, config_to_toml, load_conf
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["Scenario", "read_scenario", "TABLE_NAMES", "calibration_summary"]
+__all__ = ["TABLE_NAMES", "Scenario", "calibration_summary", "read_scenario"]
 
 #: Tables of a scenario, in the order they are written.
-TABLE_NAMES: tuple[str, ...] = ("positions", "voyages", "incidents", "weather", "departures", "assets", "truth")
+TABLE_NAMES: tuple[str, ...] = (
+    "positions",
+    "voyages",
+    "incidents",
+    "weather",
+    "departures",
+    "assets",
+    "truth",
+)
 
 _CONFIG_FILE = "scenario.toml"
 _MANIFEST = "manifest.json"
@@ -130,7 +138,8 @@ class Scenario:
     def _repr_html_(self) -> str:
         s = self.summary()
         rows = "".join(
-            f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{n:,}</td></tr>" for k, n in s["rows"].items()
+            f"<tr><td>{html.escape(k)}</td><td style='text-align:right'>{n:,}</td></tr>"
+            for k, n in s["rows"].items()
         )
         oc = ", ".join(f"{html.escape(k)} {n:,}" for k, n in s["outcomes"].items())
         return (
@@ -209,7 +218,9 @@ class Scenario:
                 "rows": {k: len(df) for k, df in self.tables().items()},
                 "files": dict(sorted(files.items())),
             }
-            (tmp / _MANIFEST).write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+            (tmp / _MANIFEST).write_text(
+                json.dumps(manifest, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
             os.chmod(tmp, 0o777 & ~_umask())
             if target.exists():
                 old = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".old", dir=parent))
