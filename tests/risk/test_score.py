@@ -329,7 +329,9 @@ def test_pipeline_from_positions_tracks_graph_and_corridors():
     res = score_risk(voy, sc.incidents, graph=G, weather=sc.weather, assets=sc.positions, corridors=cc)
     assert len(res.edges) == G.number_of_edges()
     assert res.corridors["n_voyages"].sum() == int((cc.labels_ >= 0).sum())
-    assert res.zones["n_voyages"].sum() == int((~voy.table["departure_zone"].isin(["at sea", "unknown"])).sum())
+    assert res.zones["n_voyages"].sum() == int(
+        (~voy.table["departure_zone"].isin(["at sea", "unknown"])).sum()
+    )
     mr.risk.add_edge_risk(G, res)
     mr.graph.validate_graph(G)
     cats = {d["risk_category"] for *_, d in G.edges(keys=True, data=True)}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -143,6 +145,19 @@ def test_assets_broadcast_their_own_tracks(sample):
     assert ((span["max"] - span["min"]) > pd.Timedelta(days=sample.config.days - 1)).all()
 
 
+def test_departures_table_counts_the_voyages(sample):
+    d = sample.departures
+    v = sample.voyages
+    assert d["departures"].sum() == len(v)
+    assert d["persons"].sum() == v["persons"].sum()
+    per_zone = v.groupby("departure_zone").size()
+    assert (d.groupby("zone_id")["departures"].sum().loc[per_zone.index] == per_zone).all()
+    # one row per zone and day, weather for the same zones and days
+    assert len(d) == sample.config.days * len(sample.config.zones)
+    w = sample.weather
+    assert set(zip(w["date"], w["region"], strict=True)) == set(zip(d["date"], d["zone_id"], strict=True))
+
+
 def test_truth_is_consistent(sample):
     t = sample.truth
     v = sample.voyages
@@ -194,8 +209,44 @@ def test_bad_seeds_are_refused(bad):
         syn.generate_scenario("sample", seed=bad, progress=False)
 
 
-def test_calm_week_has_more_departures_and_fewer_wrecks_per_boat_than_rough_winter():
-    calm = syn.generate_scenario("calm-summer-week", seed=1, progress=False)
+@pytest.fixture(scope="module")
+def calm():
+    return syn.generate_scenario("calm-summer-week", seed=1, progress=False)
+
+
+def test_calm_week_positions_at_sea_including_the_long_routes(calm):
+    pos = calm.positions
+    assert is_at_sea(pos["lon"].to_numpy(), pos["lat"].to_numpy()).all()
+    assert {"ly_east", "tn_sfax", "ly_west"} <= set(calm.voyages["departure_zone"])
+    validate_positions(pos, max_speed_kn=40.0)
+
+
+def test_position_modes_sample_and_none(calm):
+    cfg = calm.config
+    half = dataclasses.replace(
+        cfg, positions=dataclasses.replace(cfg.positions, mode="sample", sample_fraction=0.5)
+    )
+    sc = syn.generate_scenario(half, seed=1, progress=False)
+    with_pos = sc.voyages["n_positions"] > 0
+    assert with_pos.sum() == round(0.5 * len(sc.voyages))
+    tracked = set(sc.positions["vessel_id"]) - set(sc.assets["vessel_id"])
+    assert tracked == set(sc.voyages.loc[with_pos, "vessel_id"])
+    # the voyages themselves do not depend on the positions mode
+    pd.testing.assert_frame_equal(
+        sc.voyages.drop(columns="n_positions"), calm.voyages.drop(columns="n_positions")
+    )
+    none = dataclasses.replace(cfg, positions=dataclasses.replace(cfg.positions, mode="none"))
+    sc0 = syn.generate_scenario(none, seed=1, progress=False)
+    assert len(sc0.positions) == 0 and list(sc0.positions.columns) == list(calm.positions.columns)
+    pd.testing.assert_frame_equal(sc0.incidents, calm.incidents)
+
+
+def test_progress_bars_can_be_forced(capsys):
+    syn.generate_scenario("calm-summer-week", seed=2, progress=True)
+    assert "generate calm-summer-week" in capsys.readouterr().err
+
+
+def test_calm_week_has_more_departures_and_fewer_wrecks_per_boat_than_rough_winter(calm):
     rough = syn.generate_scenario("rough-winter", seed=1, progress=False)
     per_day = lambda sc: len(sc.voyages) / sc.config.days  # noqa: E731
     assert per_day(calm) > 3 * per_day(rough)

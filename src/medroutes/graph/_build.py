@@ -18,7 +18,7 @@ from medroutes.graph._h3index import CHUNK, cells_for_keys, h3_keys
 from medroutes.graph._sea import sea_grid
 from medroutes.options import progress_bar
 from medroutes.tracks import Voyages, geodesic_km, split_voyages
-from medroutes.tracks._voyages import is_dask_collection
+from medroutes.tracks._voyages import is_dask_collection, timestamps_ns
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -138,7 +138,7 @@ def _cell_sequences(
     vid = points["voyage_id"].to_numpy(dtype=np.int64)
     lat = points["lat"].to_numpy(dtype=np.float64)
     lon = points["lon"].to_numpy(dtype=np.float64)
-    t = points["timestamp"].dt.tz_convert("UTC").to_numpy(dtype="datetime64[ns]").view(np.int64)
+    t = timestamps_ns(points["timestamp"])
     n = len(vid)
     keys = np.empty(n, dtype=np.int64)
     chunks = range(0, n, CHUNK * 16)
@@ -263,7 +263,7 @@ def partition_summary(
         tv = tv[order]
     persons = _persons(tab, attributes)
     vessel_code, _ = pd.factorize(tab["vessel_id"])
-    end_ns = tab["end_time"].dt.tz_convert("UTC").to_numpy(dtype="datetime64[ns]").view(np.int64)
+    end_ns = timestamps_ns(tab["end_time"])
 
     cell, voy, entry, exit_ = _cell_sequences(points, res)
     pcell, pvoy, pentry, pinf, n_over_land = _expand_paths(cell, voy, entry, exit_, res=res, fill=fill)

@@ -47,6 +47,7 @@ class SeaGrid:
         self.res = int(res)
         self._sea: dict[int, bool] = {}
         self._paths: dict[tuple[int, int], tuple[NDArray[np.uint64], bool]] = {}
+        self._points: dict[int, tuple[float, float, bool]] = {}
         self.spacing_km = float(h3i.average_hexagon_edge_length(self.res, unit="km")) * np.sqrt(3.0)
 
     # ------------------------------------------------------------------ sea cells
@@ -72,6 +73,17 @@ class SeaGrid:
         a cell entirely on land keeps its centre.
         """
         cells = np.asarray(cells, dtype=np.uint64)
+        known = [self._points.get(c) for c in cells.tolist()]
+        if all(k is not None for k in known):
+            arr = np.array(known, dtype=np.float64).reshape(-1, 3)
+            return arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
+        lon, lat, land = self._node_points(cells)
+        self._points.update(zip(cells.tolist(), zip(lon.tolist(), lat.tolist(), land.tolist(), strict=True), strict=True))
+        return lon, lat, land
+
+    def _node_points(
+        self, cells: NDArray[np.uint64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
         ll = np.array([h3i.cell_to_latlng(int(c)) for c in cells.tolist()]).reshape(-1, 2)
         lat, lon = ll[:, 0].copy(), ll[:, 1].copy()
         sea = is_at_sea(lon, lat)
@@ -87,7 +99,8 @@ class SeaGrid:
                 hit = gi[pi == k]
                 if len(hit) == 0:
                     continue
-                seapart = shapely.difference(polys[k], shapely.union_all(geoms[hit]))
+                near = shapely.clip_by_rect(geoms[hit], *shapely.bounds(polys[k]))
+                seapart = shapely.difference(polys[k], shapely.union_all(near))
                 if shapely.is_empty(seapart) or shapely.area(seapart) < 1e-10:
                     continue
                 pt = shapely.centroid(seapart)

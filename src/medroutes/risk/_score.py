@@ -689,8 +689,10 @@ def _aggregate(F: pd.DataFrame, A: pd.DataFrame, keys: list[str], factors: tuple
     U = g.agg(**agg)
     if "window_days" in F.columns and "window" in keys:
         U["days"] = g["window_days"].first()
-    mode = F.groupby(keys, sort=True)["sar_region"].agg(lambda s: s.mode().iloc[0] if len(s.mode()) else None)
-    U["sar_region"] = mode
+    # most frequent SAR region of the unit's mid-passage points (ties: alphabetical)
+    counts = F.groupby([*keys, "sar_region"], sort=True).size().rename("n").reset_index()
+    top = counts.sort_values([*keys, "n"], ascending=[True] * len(keys) + [False], kind="stable")
+    U["sar_region"] = top.drop_duplicates(keys).set_index(keys)["sar_region"].reindex(U.index)
     akeys = [k for k in keys if k in A.columns]
     if len(akeys) == len(keys):
         sub = A.dropna(subset=akeys)

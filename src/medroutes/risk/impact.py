@@ -107,8 +107,7 @@ def dead_missing(incidents: pd.DataFrame) -> pd.Series:
     d = pd.to_numeric(incidents["dead"], errors="coerce").astype("Float64")
     m = pd.to_numeric(incidents["missing"], errors="coerce").astype("Float64")
     both_na = d.isna() & m.isna()
-    total = d.fillna(0) + m.fillna(0)
-    total[both_na] = pd.NA
+    total = (d.fillna(0) + m.fillna(0)).mask(both_na)
     return total.round().astype("Int64")
 
 

@@ -189,7 +189,7 @@ def _check_counts(counts: pd.DataFrame, value: str) -> pd.DataFrame:
     step = df.groupby("zone_id", sort=False)["date"].diff().dropna()
     gaps = step != pd.Timedelta(days=1)
     if gaps.any():
-        missing_days = int(((step[gaps] / pd.Timedelta(days=1)) - 1).clip(lower=0).sum())
+        missing_days = int((step[gaps].dt.days - 1).clip(lower=0).sum())
         raise SchemaError(
             f"daily counts: the series are not complete daily sequences ({int(gaps.sum()):,} gaps, "
             f"{missing_days:,} absent days, first at row {step.index[gaps][0]}); if absent days mean "
@@ -654,7 +654,7 @@ def backtest(
         for k in ("model", "seasonal_naive", "persistence")
     }
     imp = {k: 1.0 - dev["model"] / dev[k] for k in ("seasonal_naive", "persistence")}
-    notes = ()
+    notes: tuple[str, ...] = ()
     if int((~valid).sum()):
         notes = (
             f"{int((~valid).sum()):,} held-out zone-days without a full baseline history were not scored",

@@ -22,6 +22,41 @@ def _geod() -> pyproj.Geod:
     return pyproj.Geod(ellps="WGS84")
 
 
+def _short_km(
+    la1: NDArray[np.float64], lo1: NDArray[np.float64], la2: NDArray[np.float64], lo2: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    p1 = np.radians(la1)
+    p2 = np.radians(la2)
+    pm = p1 + p2
+    pm *= 0.5
+    dp = p2 - p1
+    del p1, p2
+    dl = lo2 - lo1
+    dl += 540.0
+    np.remainder(dl, 360.0, out=dl)
+    dl -= 180.0
+    np.radians(dl, out=dl)
+    s = np.sin(pm)
+    np.cos(pm, out=pm)
+    s *= s
+    s *= -_E2
+    s += 1.0  # w = 1 - e2 sin^2
+    n_rad = np.sqrt(s)
+    np.divide(_A, n_rad, out=n_rad)  # prime vertical radius [m]
+    s = np.divide(1.0 - _E2, s, out=s)
+    s *= n_rad  # meridional radius [m]
+    dp *= s
+    n_rad *= pm
+    n_rad *= dl
+    out = np.hypot(dp, n_rad, out=dp)
+    out *= 1e-3
+    return out
+
+
+#: Points per chunk: temporaries stay small, reused and in cache.
+_CHUNK = 65_536
+
+
 def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
     """Geodesic distance on the WGS84 ellipsoid [km], vectorised.
 
@@ -42,25 +77,22 @@ def geodesic_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLi
     numpy.ndarray
         Distance [km]; NaN where an input is NaN.
     """
-    la1, lo1, la2, lo2 = np.broadcast_arrays(
-        np.asarray(lat1, dtype=np.float64),
-        np.asarray(lon1, dtype=np.float64),
-        np.asarray(lat2, dtype=np.float64),
-        np.asarray(lon2, dtype=np.float64),
+    la1, lo1, la2, lo2 = (
+        np.ascontiguousarray(a).ravel()
+        for a in np.broadcast_arrays(
+            np.asarray(lat1, dtype=np.float64),
+            np.asarray(lon1, dtype=np.float64),
+            np.asarray(lat2, dtype=np.float64),
+            np.asarray(lon2, dtype=np.float64),
+        )
     )
-    p1 = np.radians(la1)
-    p2 = np.radians(la2)
-    pm = 0.5 * (p1 + p2)
-    dl = np.radians(np.remainder(lo2 - lo1 + 540.0, 360.0) - 180.0)
-    s = np.sin(pm)
-    w = 1.0 - _E2 * s * s
-    n_rad = _A / np.sqrt(w)  # prime vertical radius [m]
-    m_rad = n_rad * (1.0 - _E2) / w  # meridional radius [m]
-    d = np.hypot(m_rad * (p2 - p1), n_rad * np.cos(pm) * dl) / 1000.0
-    long_ = d > _EXACT_ABOVE_KM
-    if long_.any():
-        idx = np.flatnonzero(long_.ravel())
-        _, _, dist_m = _geod().inv(lo1.ravel()[idx], la1.ravel()[idx], lo2.ravel()[idx], la2.ravel()[idx])
-        d = d.copy() if not d.flags.writeable else d
-        d.ravel()[idx] = np.asarray(dist_m) / 1000.0
-    return d
+    shape = np.broadcast_shapes(np.shape(lat1), np.shape(lon1), np.shape(lat2), np.shape(lon2))
+    d = np.empty(la1.shape)
+    for i in range(0, len(d), _CHUNK):
+        sl = slice(i, i + _CHUNK)
+        d[sl] = _short_km(la1[sl], lo1[sl], la2[sl], lo2[sl])
+    idx = np.flatnonzero(d > _EXACT_ABOVE_KM)
+    if len(idx):
+        _, _, dist_m = _geod().inv(lo1[idx], la1[idx], lo2[idx], la2[idx])
+        d[idx] = np.asarray(dist_m) / 1000.0
+    return d.reshape(shape)

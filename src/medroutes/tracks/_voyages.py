@@ -173,6 +173,14 @@ def _timestamps_ns(s: pd.Series, *, table: str = "positions") -> NDArray[np.int6
             f"{table}: column 'timestamp': {int(s.isna().sum()):,} of {len(s):,} rows are missing; "
             'clean the positions first (clean_positions(..., on_invalid="drop"))'
         )
+    return timestamps_ns(s)
+
+
+def timestamps_ns(s: pd.Series) -> NDArray[np.int64]:
+    """Int64 nanoseconds since the epoch of a tz-aware timestamp column (no copy when already ns UTC)."""
+    dt = s.dtype
+    if isinstance(dt, pd.DatetimeTZDtype) and dt.unit == "ns" and str(dt.tz) == "UTC":
+        return np.asarray(s.array.asi8)
     return s.dt.tz_convert("UTC").to_numpy(dtype="datetime64[ns]").view(np.int64)
 
 
@@ -516,14 +524,22 @@ def _split_pandas(
     step_h[new_voy] = 0.0
     voyage_id = voy.astype(np.int64) + id_offset
 
-    points = positions.take(take) if not (order is None and keep is None and len(take) == n_in) else positions
-    points = points.reset_index(drop=True)
-    points["timestamp"] = pd.DatetimeIndex(t.view("datetime64[ns]")).tz_localize("UTC")
-    points["lat"] = lat
-    points["lon"] = lon
-    points["voyage_id"] = voyage_id
-    points["step_km"] = step_km
-    points["step_h"] = step_h
+    identity = order is None and len(take) == n_in
+    cols: dict[str, Any] = {}
+    for c in positions.columns:
+        if c == "timestamp":
+            cols[c] = pd.DatetimeIndex(t.view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
+        elif c == "lat":
+            cols[c] = lat
+        elif c == "lon":
+            cols[c] = lon
+        else:
+            col = positions[c]
+            cols[c] = col.array if identity else col.array.take(take)
+    cols["voyage_id"] = voyage_id
+    cols["step_km"] = step_km
+    cols["step_h"] = step_h
+    points = pd.DataFrame(cols, copy=False)
 
     next(steps, None)
     first = np.flatnonzero(new_voy)
@@ -588,12 +604,13 @@ def _voyage_table(
     vessel = pd.Index(uniques).take(codes[first])
     dep = assign_zone(lon[first], lat[first], zones, kind="departure")
     arr = assign_zone(lon[last], lat[last], zones, kind="arrival")
-    ts = pd.DatetimeIndex(t.view("datetime64[ns]")).tz_localize("UTC")
+    ts = pd.DatetimeIndex(t[first].view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
+    te = pd.DatetimeIndex(t[last].view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
     table = pd.DataFrame(
         {
             "vessel_id": np.asarray(vessel),
-            "start_time": ts[first],
-            "end_time": ts[last],
+            "start_time": ts,
+            "end_time": te,
             "departure_zone": pd.array(dep, dtype="str"),
             "arrival_zone": pd.array(arr, dtype="str"),
             "dist_km": dist,
