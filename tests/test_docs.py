@@ -166,6 +166,54 @@ def test_responsible_use_page_states_the_legal_frame():
         assert phrase in page
 
 
+def test_route_graph_page_documents_the_graph_contract():
+    import medroutes.graph as mg
+
+    page = (DOCS / "explanation" / "route-graph.md").read_text(encoding="utf-8")
+    rows = {
+        where: set(re.findall(rf"^\| {where} \| ((?:`\w+`(?:, )?)+) \|", page, flags=re.MULTILINE))
+        for where in ("graph", "node", "edge")
+    }
+    documented = {where: set(re.findall(r"`(\w+)`", " ".join(v))) for where, v in rows.items()}
+    assert set(mg.GRAPH_ATTRS) <= documented["graph"]
+    assert set(mg.NODE_ATTRS) <= documented["node"]
+    assert set(mg.EDGE_ATTRS) <= documented["edge"]
+    for kind in mg.NODE_KINDS:
+        assert f"`{kind}`" in page
+
+
+def test_risk_result_columns_are_explained():
+    from medroutes.risk import UNIT_COLUMNS
+
+    page = (DOCS / "explanation" / "risk-methodology.md").read_text(encoding="utf-8")
+    assert [c for c in UNIT_COLUMNS if c not in page] == []
+
+
+# names such as mr.io.read_dma or medroutes.graph.CorridorClustering, in prose and in code
+API_NAME = re.compile(
+    r"\b(?:mr|medroutes)\.(io|schema|geo|synthetic|tracks|graph|risk|plot|report|datasets|cli|errors|options)\.(\w+)"
+)
+
+
+@pytest.mark.parametrize(
+    "page",
+    sorted(p for p in DOCS.rglob("*.md") if "reference" not in p.parts),
+    ids=lambda p: str(p.relative_to(DOCS)),
+)
+def test_pages_name_only_existing_api(page):
+    import importlib
+
+    missing = []
+    for mod, name in sorted(set(API_NAME.findall(page.read_text(encoding="utf-8")))):
+        module = importlib.import_module(f"medroutes.{mod}")
+        if not hasattr(module, name) and not (name.startswith("_") or name in {"py"}):
+            try:
+                importlib.import_module(f"medroutes.{mod}.{name}")
+            except ModuleNotFoundError:
+                missing.append(f"medroutes.{mod}.{name}")
+    assert missing == []
+
+
 # --------------------------------------------------------------------------- #
 # Code examples
 # --------------------------------------------------------------------------- #

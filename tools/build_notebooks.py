@@ -1693,7 +1693,7 @@ NB05_SOL = [
     code(
         """
         # a lower minimum can only score more units
-        scored = table["scored"].unstack("min_voyages")
+        scored = table.reset_index().pivot_table(index="unit_type", columns="min_voyages", values="scored")
         assert (scored[5] >= scored[10]).all() and (scored[10] >= scored[20]).all()
         """
     ),
@@ -1920,7 +1920,7 @@ NB06_CELLS = [
         """
         year_res = mr.risk.score_risk(year.voyages, year.incidents, weather=year.weather, config=mr.risk.RiskConfig(window="M"))
         w = year_res.windows.assign(month=year_res.windows["period_start"].dt.strftime("%m"))
-        w.pivot(index="zone_id", columns="month", values="category")
+        w.pivot_table(index="zone_id", columns="month", values="category", aggfunc="first").fillna("no departures")
         """
     ),
     md(

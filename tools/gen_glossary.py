@@ -60,7 +60,9 @@ TERMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "threat, vulnerability, impact",
-        "The three components of risk in the CIRAM tradition, here read from the point of view of the people at sea: how many cross, how exposed they are, and what is lost when things go wrong. See the risk methodology page.",
+        "The three components of risk in the CIRAM tradition, read as the risk to the people at sea: departure "
+        "pressure, the response gap (sea state, boat and load, distance to safety and to rescue), and loss of life. "
+        "Each is scored in [0, 1]; see the risk methodology page.",
     ),
     (
         "dead and missing",
@@ -68,7 +70,8 @@ TERMS: tuple[tuple[str, str], ...] = (
     ),
     (
         "rate per 1000",
-        "Dead and missing per 1,000 persons crossing, with a credible interval (`rate_low`, `rate_high`).",
+        "Dead and missing per 1,000 crossings, with a credible interval (`rate_low`, `rate_high`). Crossings are "
+        "persons who attempted the crossing when the number on board is known, boat crossings otherwise.",
     ),
     (
         "Insufficient data",

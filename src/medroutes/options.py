@@ -43,8 +43,8 @@ _VALIDATORS = {
 class set_options:  # noqa: N801  (lower-case: used like a function)
     """Set display options globally or, used with ``with``, temporarily.
 
-    Parameters
-    ----------
+    Other Parameters
+    ----------------
     progress : bool
         Show tqdm progress bars on long operations (default True, or the
         ``MEDROUTES_PROGRESS`` environment variable). Bars are written to
