@@ -84,7 +84,9 @@ def make_positions(n: int, seed: int = SEED):
     lat_p = np.array([p[2] for p in PORTS])
     a, b = np.meshgrid(np.arange(len(PORTS)), np.arange(len(PORTS)), indexing="ij")
     a, b = a[a != b], b[a != b]
-    legs = shapely.linestrings(np.stack([np.column_stack([lon_p[a], lat_p[a]]), np.column_stack([lon_p[b], lat_p[b]])], axis=1))
+    legs = shapely.linestrings(
+        np.stack([np.column_stack([lon_p[a], lat_p[a]]), np.column_stack([lon_p[b], lat_p[b]])], axis=1)
+    )
     ok = ~crosses_land(legs)
     dest = {i: b[ok & (a == i)] for i in range(len(PORTS))}
     days = 30.0
@@ -100,7 +102,9 @@ def make_positions(n: int, seed: int = SEED):
         wt.append(t), wlon.append(lon_p[here]), wlat.append(lat_p[here]), wsog.append(0.0)
         while t < days * 24.0:
             nxt = int(rng.choice(dest[here])) if len(dest[here]) else here
-            dkm = 111.2 * np.hypot((lon_p[nxt] - lon_p[here]) * np.cos(np.radians(lat_p[here])), lat_p[nxt] - lat_p[here])
+            dkm = 111.2 * np.hypot(
+                (lon_p[nxt] - lon_p[here]) * np.cos(np.radians(lat_p[here])), lat_p[nxt] - lat_p[here]
+            )
             t += dkm / speed
             wt.append(t), wlon.append(lon_p[nxt]), wlat.append(lat_p[nxt]), wsog.append(speed / 1.852)
             t += rng.uniform(2.0, 12.0)  # port stay
@@ -246,7 +250,9 @@ def _run_child(args: list[str]) -> dict:
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--sizes", nargs="*", type=float, default=None, help="feed sizes (default 1e6 1e7)")
-    p.add_argument("--mp-size", type=float, default=None, help="positions for MovingPandas (default 1e5; 0: skip)")
+    p.add_argument(
+        "--mp-size", type=float, default=None, help="positions for MovingPandas (default 1e5; 0: skip)"
+    )
     p.add_argument("--quick", action="store_true", help="1e6 only and MovingPandas on 2e4 positions")
     p.add_argument("--json", type=Path, default=None, help="also write the results to this JSON file")
     p.add_argument("--child", nargs=3, type=float, metavar=("N", "REPEAT", "HEAD"), help=argparse.SUPPRESS)

@@ -53,7 +53,9 @@ def scenario(offset_km: float, days: int):
     sc = syn.generate_scenario(cfg, seed=0, progress=False)
     boats = ~sc.positions["vessel_type"].isin(["sar_vessel", "patrol_vessel"])
     pos = sc.positions.loc[boats].reset_index(drop=True)
-    truth = sc.voyages[["vessel_id", "voyage_id"]].merge(sc.truth[["voyage_id", "corridor_id"]], on="voyage_id")
+    truth = sc.voyages[["vessel_id", "voyage_id"]].merge(
+        sc.truth[["voyage_id", "corridor_id"]], on="voyage_id"
+    )
     return pos, truth.set_index("vessel_id")["corridor_id"]
 
 
@@ -115,12 +117,16 @@ def run(days: int, quick: bool) -> pd.DataFrame:
         for s in noise_levels:
             r = score(noisy(pos, s, np.random.default_rng(1)), truth, 12.0)
             rows.append({"offset_km": offset, "kind": "noise", "level": s, **r})
-            print(f"offset {offset:.0f} km  noise {s:5.1f} km   ARI {r['ari']:.3f}  noise share {r['noise_share']:.2f}")
+            print(
+                f"offset {offset:.0f} km  noise {s:5.1f} km   ARI {r['ari']:.3f}  noise share {r['noise_share']:.2f}"
+            )
         for k in thin_levels:
             interval_h = native_min * k / 60.0
             r = score(sparse(pos, k, np.random.default_rng(2)), truth, max(12.0, 3.0 * interval_h))
             rows.append({"offset_km": offset, "kind": "interval", "level": interval_h, **r})
-            print(f"offset {offset:.0f} km  interval {interval_h:5.2f} h  ARI {r['ari']:.3f}  noise share {r['noise_share']:.2f}")
+            print(
+                f"offset {offset:.0f} km  interval {interval_h:5.2f} h  ARI {r['ari']:.3f}  noise share {r['noise_share']:.2f}"
+            )
     return pd.DataFrame(rows)
 
 
@@ -131,7 +137,10 @@ def plot(df: pd.DataFrame, out: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(1, 2, figsize=(9.5, 3.8), sharey=True, constrained_layout=True)
-    styles = {90.0: ("#1b6ca8", "-o", "corridors 90 km apart"), 50.0: ("#d1495b", "--s", "corridors 50 km apart (generator default)")}
+    styles = {
+        90.0: ("#1b6ca8", "-o", "corridors 90 km apart"),
+        50.0: ("#d1495b", "--s", "corridors 50 km apart (generator default)"),
+    }
     for ax, kind, xlabel in (
         (axes[0], "noise", "position noise, standard deviation [km]"),
         (axes[1], "interval", "median reporting interval [h]"),
@@ -139,7 +148,14 @@ def plot(df: pd.DataFrame, out: Path) -> None:
         for off, (color, fmt, label) in styles.items():
             d = df[(df["kind"] == kind) & (df["offset_km"] == off)]
             ax.plot(d["level"], d["ari"], fmt, color=color, label=f"ARI, {label}")
-            ax.plot(d["level"], 1.0 - d["noise_share"], ":", color=color, alpha=0.7, label=f"share clustered, {label}")
+            ax.plot(
+                d["level"],
+                1.0 - d["noise_share"],
+                ":",
+                color=color,
+                alpha=0.7,
+                label=f"share clustered, {label}",
+            )
         ax.axhline(0.8, color="grey", lw=0.8)
         ax.set_xlabel(xlabel)
         if kind == "noise":
@@ -154,7 +170,8 @@ def plot(df: pd.DataFrame, out: Path) -> None:
     axes[1].set_title("Sparse tracks")
     axes[1].legend(fontsize=7, loc="lower left")
     fig.suptitle(
-        "Corridor identification vs. truth (synthetic central-med-2024, 90 days, complete voyages)", fontsize=10
+        "Corridor identification vs. truth (synthetic central-med-2024, 90 days, complete voyages)",
+        fontsize=10,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(out, dpi=130)

@@ -25,7 +25,9 @@ HERE = Path(__file__).resolve().parent
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--quick", action="store_true", help="pass --quick to the scripts that accept it")
-    p.add_argument("--figures", action="store_true", help="also run corridor_degradation.py (writes docs/figures)")
+    p.add_argument(
+        "--figures", action="store_true", help="also run corridor_degradation.py (writes docs/figures)"
+    )
     a = p.parse_args()
     scripts = sorted(HERE.glob("bench_*.py"))
     if a.figures:

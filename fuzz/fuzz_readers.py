@@ -122,7 +122,9 @@ def main(argv: list[str] | None = None) -> None:
         help="comma-separated file suffixes to try (default: all of SUFFIXES), e.g. .csv,.nmea "
         "to leave out compressed files while a decompression bug is being fixed",
     )
-    parser.add_argument("--replay", type=Path, help="write a crash input as the file the reader saw, and exit")
+    parser.add_argument(
+        "--replay", type=Path, help="write a crash input as the file the reader saw, and exit"
+    )
     args = parser.parse_args(own)
     if args.replay:
         data = args.replay.read_bytes()
@@ -148,7 +150,9 @@ def main(argv: list[str] | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="medroutes-fuzz-"))
     atheris.Setup(
         [argv[0], f"-artifact_prefix={artifacts}/", *rest, str(corpus)],
-        make_target(found[args.reader], folder, tuple(args.suffixes.split(",")) if args.suffixes else SUFFIXES),
+        make_target(
+            found[args.reader], folder, tuple(args.suffixes.split(",")) if args.suffixes else SUFFIXES
+        ),
     )
     atheris.Fuzz()
 

@@ -69,7 +69,9 @@ def test_objectives_exercises_and_solutions(path):
     assert all(e.startswith(f"{number}.") for e in exercises)
     solution = SOL_DIR / f"{path.stem}-solutions.ipynb"
     assert solution.exists(), f"no solutions notebook {solution.name}"
-    assert _exercises(nbformat.read(solution, as_version=4)) == exercises, "every exercise has a solution, in order"
+    assert _exercises(nbformat.read(solution, as_version=4)) == exercises, (
+        "every exercise has a solution, in order"
+    )
 
 
 @pytest.mark.parametrize("path", ALL, ids=_ids(ALL))

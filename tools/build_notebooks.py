@@ -1036,6 +1036,7 @@ NB03_SOL = [
         """
         to_lampedusa = nodes.loc["arrival:it_lampedusa", "n_voyages"] / G.graph["n_voyages"]
         print(f"{to_lampedusa:.0%} of the voyages reach the Lampedusa arrival zone")
+        assert share < to_lampedusa
         """
     ),
     md("### Exercise 3.2: the path from western Libya"),
@@ -1187,8 +1188,9 @@ NB04_CELLS = [
 
         ok = complete & (cc.labels_ >= 0)
         found = pd.Series(cc.labels_[ok], name="found corridor")
-        print(f"ARI {adjusted_rand_score(graded['corridor_id'][ok], found):.2f} on {ok.sum()} complete voyages")
-        pd.crosstab(graded["corridor_id"][ok].rename("true corridor").to_numpy(), found.to_numpy())
+        true = pd.Series(graded["corridor_id"][ok].to_numpy(), name="true corridor")
+        print(f"ARI {adjusted_rand_score(true, found):.2f} on {ok.sum()} complete voyages")
+        pd.crosstab(true, found)
         """
     ),
     md(
@@ -1200,7 +1202,7 @@ NB04_CELLS = [
     ),
     code(
         """
-        pd.crosstab(graded["launch_site"][ok].rename("launch site").to_numpy(), found.to_numpy())
+        pd.crosstab(pd.Series(graded["launch_site"][ok].to_numpy(), name="launch site"), found)
         """
     ),
     md(
@@ -1350,14 +1352,15 @@ NB04_SOL = [
 ]
 
 
-
 # =========================================================================== #
 # 05 Risk analysis
 # =========================================================================== #
 
 NB05 = "05-risk-analysis"
 
-NB05_SETUP = PIPELINE_SETUP + """
+NB05_SETUP = (
+    PIPELINE_SETUP
+    + """
 G = mr.graph.graph_from_voyages(voy, attributes=sc.voyages, incidents=sc.incidents)
 cc = mr.graph.CorridorClustering(seed=0).fit(voy)
 
@@ -1366,6 +1369,7 @@ found = voy.table[["vessel_id"]].assign(corridor_id=cc.labels_)
 found = found[found["corridor_id"] >= 0].drop_duplicates("vessel_id")
 corridor_of_voyage = sc.voyages[["voyage_id", "vessel_id"]].merge(found, on="vessel_id")[["voyage_id", "corridor_id"]]
 """
+)
 
 NB05_CELLS = [
     md(

@@ -23,9 +23,11 @@ from pathlib import Path
 from medroutes.errors import MedroutesError
 
 __all__ = [
+    "CSV_EXPANSION",
     "POSITIONS_BYTES_PER_ROW",
     "MemoryLimitError",
     "available_memory_bytes",
+    "check_file_memory",
     "check_memory",
     "format_bytes",
 ]
@@ -35,6 +37,13 @@ __all__ = [
 #: 1e7 positions (``performance-notes.md``), ~200 B per position; medroutes keeps
 #: more columns (vessel ids as strings, voyage ids, steps), hence 300.
 POSITIONS_BYTES_PER_ROW: int = 300
+
+#: Memory of a table read from a text file, per byte of (uncompressed) text: pandas object
+#: columns and the parser's buffers take several times the file size.
+CSV_EXPANSION: float = 5.0
+
+#: Assumed compression ratio of .bz2 / .xz files (and .gz above 4 GiB) whose size is unknown.
+_COMPRESSION_RATIO = 8.0
 
 _DASK_HINT = "use the Dask path: see docs how-to 'Run on Dask'"
 
@@ -138,6 +147,7 @@ def check_memory(
     what: str,
     overhead: float = 1.5,
     available: int | None = None,
+    unit: str = "rows",
 ) -> int:
     """Raise early when a step would need more memory than is available.
 
@@ -157,6 +167,8 @@ def check_memory(
     available
         Available memory [bytes]; default :func:`available_memory_bytes`.
         When it cannot be determined the check passes.
+    unit
+        What ``n_rows`` counts, for the message (``"rows"``, ``"bytes of text"``).
 
     Returns
     -------
@@ -190,8 +202,77 @@ def check_memory(
     avail = available_memory_bytes() if available is None else int(available)
     if avail is not None and need > avail:
         raise MemoryLimitError(
-            f"{what}: {int(n_rows):,} rows would need ~{format_bytes(need)} of memory, "
+            f"{what}: {int(n_rows):,} {unit} would need ~{format_bytes(need)} of memory, "
             f"this machine has {format_bytes(avail)} available; {_DASK_HINT} "
             "(or process the input in smaller pieces, e.g. one month at a time)"
         )
     return need
+
+
+def _text_bytes(path: Path) -> int:
+    """Uncompressed size of a (possibly compressed) text file [bytes], exact where the format says it."""
+    import zipfile
+
+    size = path.stat().st_size
+    suffix = path.suffix.lower()
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                return sum(i.file_size for i in zf.infolist())
+        except (zipfile.BadZipFile, OSError):
+            return size
+    if suffix == ".gz" and size >= 4:
+        with open(path, "rb") as fh:
+            fh.seek(-4, os.SEEK_END)
+            isize = int.from_bytes(fh.read(4), "little")  # uncompressed size modulo 4 GiB
+        return isize if isize >= size else int(size * _COMPRESSION_RATIO)
+    if suffix in (".bz2", ".xz"):
+        return int(size * _COMPRESSION_RATIO)
+    return size
+
+
+def check_file_memory(
+    path: str | os.PathLike[str],
+    *,
+    bytes_per_row: float = POSITIONS_BYTES_PER_ROW,
+    what: str | None = None,
+    available: int | None = None,
+) -> int:
+    """Check, before reading it, that a file fits in memory; see :func:`check_memory`.
+
+    Parquet (and GeoParquet) files give their row count in the footer, so the
+    estimate is ``rows * bytes_per_row``; any other file is text, estimated at
+    :data:`CSV_EXPANSION` bytes of memory per byte of uncompressed text.
+
+    Parameters
+    ----------
+    path
+        The input file.
+    bytes_per_row
+        Peak memory per row of the step that reads it [bytes] (Parquet only).
+    what
+        Name used in the message (default: the file name).
+    available
+        Available memory [bytes]; default :func:`available_memory_bytes`.
+
+    Returns
+    -------
+    int
+        The estimated need [bytes].
+
+    Raises
+    ------
+    MemoryLimitError
+        When the estimate exceeds the available memory.
+    """
+    p = Path(path)
+    label = what or p.name
+    if p.suffix.lower() in (".parquet", ".pq", ".geoparquet"):
+        try:
+            import pyarrow.parquet as pq
+
+            n_rows = pq.ParquetFile(p).metadata.num_rows
+        except Exception:  # not a readable Parquet file: the reader will say so
+            return 0
+        return check_memory(n_rows, bytes_per_row, what=label, available=available)
+    return check_memory(_text_bytes(p), CSV_EXPANSION, what=label, available=available, unit="bytes of text")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 from synth_tracks import make_tracks
 
 from medroutes.cli import main
@@ -34,17 +33,3 @@ def test_graph_errors_exit_2(tmp_path, capsys):
     assert "DataFormatError" in capsys.readouterr().err
     assert main(["graph", str(tmp_path / "missing.csv"), "--out", str(tmp_path / "g.geojson")]) == 2
     assert "file not found" in capsys.readouterr().err
-
-
-def test_voyages_command(tmp_path, capsys):
-    out = tmp_path / "voyages.parquet"
-    assert main(["voyages", "--out", str(out), "--quiet", "--max-gap-h", "12"]) == 0
-    import geopandas as gpd
-
-    v = gpd.read_parquet(out)
-    assert {"voyage_id", "departure_zone", "arrival_zone", "dist_km"} <= set(v.columns)
-    assert v.geometry.geom_type.dropna().eq("LineString").all()
-    assert f"wrote {len(v):,} voyages" in capsys.readouterr().out
-    csv = tmp_path / "voyages.csv"
-    assert main(["voyages", "--out", str(csv), "--quiet"]) == 0
-    assert len(pd.read_csv(csv)) > 0

@@ -60,7 +60,9 @@ def test_recovers_the_generators_corridors(scenario):
     assert ari >= 0.8, ari
     # voyages that end at sea are assigned only when they went far enough, and then mostly right
     part = ~complete & (cc.labels_ >= 0)
-    majority = pd.Series(truth[complete]).groupby(cc.labels_[complete]).agg(lambda s: s.value_counts().index[0])
+    majority = (
+        pd.Series(truth[complete]).groupby(cc.labels_[complete]).agg(lambda s: s.value_counts().index[0])
+    )
     assert part.sum() > 10
     assert (majority.reindex(cc.labels_[part]).to_numpy() == truth[part]).mean() >= 0.7
     c = cc.corridors_
@@ -70,7 +72,12 @@ def test_recovers_the_generators_corridors(scenario):
 
 
 def test_known_families_are_separated_and_described():
-    routes = {"zuwara_lampedusa_east": 14, "zuwara_lampedusa_west": 12, "tripoli_malta": 10, "cesme_calabria": 8}
+    routes = {
+        "zuwara_lampedusa_east": 14,
+        "zuwara_lampedusa_west": 12,
+        "tripoli_malta": 10,
+        "cesme_calabria": 8,
+    }
     pos, truth = make_tracks(routes, seed=2, interval_h=1.0)
     voy = split_voyages(pos)
     cc = CorridorClustering().fit(voy)
@@ -91,14 +98,16 @@ def test_known_families_are_separated_and_described():
         assert 0.6 <= inside <= 1.0
     # typical duration = median of member durations
     for cid, row in c.iterrows():
-        assert row["median_duration_h"] == pytest.approx(voy.table.loc[cc.labels_ == cid, "duration_h"].median())
+        assert row["median_duration_h"] == pytest.approx(
+            voy.table.loc[cc.labels_ == cid, "duration_h"].median()
+        )
     corr, labels = identify_corridors(voy)
     assert labels.index.name == "voyage_id" and (labels.to_numpy() == cc.labels_).all()
     assert len(corr) == 4
 
 
 def test_small_families_are_noise_and_counted():
-    pos, truth = make_tracks({"tripoli_malta": 8, "sfax_lampedusa": 2}, seed=3)
+    pos, _truth = make_tracks({"tripoli_malta": 8, "sfax_lampedusa": 2}, seed=3)
     voy = split_voyages(pos)
     cc = CorridorClustering(min_voyages=3).fit(voy)
     sfax = (voy.table["departure_zone"] == "tn_sfax").to_numpy()

@@ -14,29 +14,48 @@ distributed = pytest.importorskip("dask.distributed")
 
 
 def _edge_table(G) -> pd.DataFrame:
-    rows = [{"u": u, "v": v, "key": k, **{a: x for a, x in d.items() if a != "geometry"}, "wkt": d["geometry"].wkt}
-            for u, v, k, d in G.edges(keys=True, data=True)]
+    rows = [
+        {
+            "u": u,
+            "v": v,
+            "key": k,
+            **{a: x for a, x in d.items() if a != "geometry"},
+            "wkt": d["geometry"].wkt,
+        }
+        for u, v, k, d in G.edges(keys=True, data=True)
+    ]
     return pd.DataFrame(rows).sort_values(["u", "v", "key"]).reset_index(drop=True)
 
 
 def _node_table(G) -> pd.DataFrame:
-    return pd.DataFrame([{"node": n, **d} for n, d in G.nodes(data=True)]).sort_values("node").reset_index(drop=True)
+    return (
+        pd.DataFrame([{"node": n, **d} for n, d in G.nodes(data=True)])
+        .sort_values("node")
+        .reset_index(drop=True)
+    )
 
 
 @pytest.fixture(scope="module")
 def client():
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as c:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=False, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as c,
+    ):
         yield c
 
 
 def test_dask_graph_equals_pandas_graph(client):
     pos, truth = make_tracks(
-        {"zuwara_lampedusa_east": 6, "tripoli_malta": 5, "sfax_lampedusa": 6, "mahdia_sardinia": 4}, seed=21, interval_h=2.0
+        {"zuwara_lampedusa_east": 6, "tripoli_malta": 5, "sfax_lampedusa": 6, "mahdia_sardinia": 4},
+        seed=21,
+        interval_h=2.0,
     )
     # a raw feed: rows in time order across vessels, and one vessel reporting twice after a long gap
-    extra = pos.loc[pos["vessel_id"] == "B0000"].assign(timestamp=lambda d: d["timestamp"] + pd.Timedelta(days=30))
+    extra = pos.loc[pos["vessel_id"] == "B0000"].assign(
+        timestamp=lambda d: d["timestamp"] + pd.Timedelta(days=30)
+    )
     pos = pd.concat([pos, extra]).sort_values("timestamp", kind="stable").reset_index(drop=True)
     incidents = truth.assign(lat=35.3, lon=12.5, dead=1, missing=0).head(3)
 

@@ -60,7 +60,10 @@ def test_counts_on_a_hand_made_example():
     assert len(voy.table) == 3
     vid = voy.table.set_index(["vessel_id", "start_time"])["voyage_id"]
     attrs = pd.DataFrame(
-        {"voyage_id": [vid[("X", T0)], vid[("Y", T0)], vid[("X", T0 + pd.Timedelta(hours=100))]], "persons": [10, 20, None]}
+        {
+            "voyage_id": [vid[("X", T0)], vid[("Y", T0)], vid[("X", T0 + pd.Timedelta(hours=100))]],
+            "persons": [10, 20, None],
+        }
     )
     G = graph_from_voyages(voy, attributes=attrs)
     e = _edges(G)
@@ -142,7 +145,7 @@ def sparse_scenario():
 
 @pytest.mark.parametrize("res", [5, 6])
 def test_graph_stays_at_sea_around_islands_and_capes(sparse_scenario, res):
-    pos, truth, voy = sparse_scenario
+    _pos, truth, voy = sparse_scenario
     # the data does challenge the land test: straight lines between consecutive fixes cross land
     pts = voy.points
     same = pts["voyage_id"].to_numpy()[1:] == pts["voyage_id"].to_numpy()[:-1]
@@ -196,7 +199,9 @@ def _voyage_sets(draw):
             pd.DataFrame(
                 {
                     "vessel_id": vessel,
-                    "timestamp": T0 + pd.Timedelta(days=3 * i) + pd.to_timedelta(np.arange(len(lat)), unit="h"),
+                    "timestamp": T0
+                    + pd.Timedelta(days=3 * i)
+                    + pd.to_timedelta(np.arange(len(lat)), unit="h"),
                     "lat": lat,
                     "lon": lon,
                     "sog_kn": 5.0,
@@ -235,7 +240,7 @@ def test_flow_is_conserved_at_every_cell(pos, zone_nodes):
 
 
 def test_validate_graph_lists_every_problem():
-    pos, truth = make_tracks({"zuwara_lampedusa_east": 3}, seed=1)
+    pos, _truth = make_tracks({"zuwara_lampedusa_east": 3}, seed=1)
     G = graph_from_voyages(split_voyages(pos))
     validate_graph(G)
     u, v, k = next(iter(G.edges(keys=True)))
@@ -263,7 +268,9 @@ def test_validate_graph_lists_every_problem():
 def test_incidents_are_mapped_to_the_nearest_edge_and_counted():
     c = _line_of_cells((34.5, 17.0), 4)
     voy = split_voyages(_points("X", c, [0, 1, 2, 3]), config=NO_STOPS)
-    mid = shapely.line_interpolate_point(shapely.LineString([h3s.cell_to_latlng(x)[::-1] for x in c[1:3]]), 0.5, normalized=True)
+    mid = shapely.line_interpolate_point(
+        shapely.LineString([h3s.cell_to_latlng(x)[::-1] for x in c[1:3]]), 0.5, normalized=True
+    )
     inc = pd.DataFrame(
         {
             "lat": [mid.y, mid.y + 0.01, 30.0, np.nan],
@@ -277,7 +284,11 @@ def test_incidents_are_mapped_to_the_nearest_edge_and_counted():
     assert e["incidents"] == 2 and e["dead_missing"] == 2 + 3 + 4  # unknown dead adds nothing
     assert sum(d["incidents"] for _, _, d in G.edges(data=True)) == 2
     assert sum(d["incidents"] for _, d in G.nodes(data=True)) == 2
-    assert (G.graph["n_incidents_mapped"], G.graph["n_incidents_unmapped"], G.graph["n_incidents_no_location"]) == (2, 1, 1)
+    assert (
+        G.graph["n_incidents_mapped"],
+        G.graph["n_incidents_unmapped"],
+        G.graph["n_incidents_no_location"],
+    ) == (2, 1, 1)
 
 
 def test_attributes_join_rules_and_errors():

@@ -11,7 +11,10 @@ from medroutes.graph._h3index import h3_keys
 
 
 def _h3(lat, lon, res):
-    return np.array([h3i.latlng_to_cell(a, b, res) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)], dtype=np.uint64)
+    return np.array(
+        [h3i.latlng_to_cell(a, b, res) for a, b in zip(lat.tolist(), lon.tolist(), strict=True)],
+        dtype=np.uint64,
+    )
 
 
 @pytest.mark.parametrize("res", [0, 1, 3, 5, 6, 8, 11, 15])
@@ -26,7 +29,10 @@ def test_random_points_worldwide(res):
 def test_points_on_cell_vertices_and_edges(res):
     """Vertices and edge midpoints of cells: the hardest cases for rounding."""
     rng = np.random.default_rng(7)
-    seeds = [h3i.latlng_to_cell(a, b, res) for a, b in zip(rng.uniform(30, 40, 200), rng.uniform(5, 30, 200), strict=True)]
+    seeds = [
+        h3i.latlng_to_cell(a, b, res)
+        for a, b in zip(rng.uniform(30, 40, 200), rng.uniform(5, 30, 200), strict=True)
+    ]
     pts = []
     for c in seeds:
         ring = np.array(h3i.cell_to_boundary(c))

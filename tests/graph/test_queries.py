@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -31,7 +33,13 @@ def _toy() -> nx.MultiDiGraph:
     kinds = {"departure:a": "departure", "arrival:b": "arrival"}
     for n, (x, y) in pts.items():
         G.add_node(n, x=x, y=y, kind=kinds.get(n, "cell"), zone_id=n.split(":")[-1], n_voyages=0)
-    for u, v, w in [("departure:a", "p", 7), ("departure:a", "q", 3), ("p", "r", 7), ("q", "r", 3), ("r", "arrival:b", 10)]:
+    for u, v, w in [
+        ("departure:a", "p", 7),
+        ("departure:a", "q", 3),
+        ("p", "r", 7),
+        ("q", "r", 3),
+        ("r", "arrival:b", 10),
+    ]:
         G.add_edge(u, v, key=0, n_voyages=w, n_passages=w, geometry=shapely.LineString([pts[u], pts[v]]))
     for n in G:
         G.nodes[n]["n_voyages"] = sum(d["n_voyages"] for *_, d in G.in_edges(n, data=True)) or 10
@@ -90,7 +98,7 @@ def test_real_graph_queries(voyages):
     G = graph_from_voyages(voy, attributes=truth)
     path = most_used_path(G, "ly_west", "it_lampedusa")
     assert path[0] == "departure:ly_west" and path[-1] == "arrival:it_lampedusa"
-    assert all(G.has_edge(u, v) for u, v in zip(path[:-1], path[1:], strict=True))
+    assert all(G.has_edge(u, v) for u, v in itertools.pairwise(path))
     # the cell of the Lampedusa approach carries the Lampedusa-bound voyages
     last_cell = path[-2]
     assert cell_share(G, last_cell) == pytest.approx(G.nodes[last_cell]["n_voyages"] / len(voy.table))
@@ -127,9 +135,19 @@ def test_graph_by_period_and_compare(voyages):
     for key in set(ea) | set(eb):
         na, nb = ea.get(key, 0), eb.get(key, 0)
         assert (row.loc[key, "n_voyages_a"], row.loc[key, "n_voyages_b"]) == (na, nb)
-        expect = "added" if key not in ea else "removed" if key not in eb else "changed" if na != nb else "unchanged"
+        expect = (
+            "added"
+            if key not in ea
+            else "removed"
+            if key not in eb
+            else "changed"
+            if na != nb
+            else "unchanged"
+        )
         assert row.loc[key, "change"] == expect
-        assert row.loc[key, "delta_share"] == pytest.approx(nb / len(voy.table.loc[~mask]) - na / int(mask.sum()))
+        assert row.loc[key, "delta_share"] == pytest.approx(
+            nb / len(voy.table.loc[~mask]) - na / int(mask.sum())
+        )
     assert diff.attrs["n_added"] == sum(k not in ea for k in eb)
     assert diff["delta_share"].abs().is_monotonic_decreasing
     c = compare_graphs(a, a)

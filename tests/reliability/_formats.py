@@ -22,7 +22,7 @@ HOSTILE_VALUES: tuple[str, ...] = (
     "@SUM(1+1)",
     "+1",
     "-1",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "1e308",
     "-1e308",
     "1e309",
@@ -52,7 +52,7 @@ HOSTILE_VALUES: tuple[str, ...] = (
 INJECTION_TEXT: tuple[str, ...] = (
     "=cmd|' /C calc'!A0",
     "@SUM(1+1)",
-    "=HYPERLINK(\"http://x\",\"y\")",
+    '=HYPERLINK("http://x","y")',
     "<script>alert(1)</script>",
     "{{7*7}}",
 )
@@ -149,11 +149,26 @@ def _iom() -> bytes:
 
 
 def _unhcr() -> bytes:
-    rows = [["2015-10-01", "1443657600", "343"], ["2015-10-03", "1443830400", "128"], ["2015-10-04", "1443916800", "62"]]
+    rows = [
+        ["2015-10-01", "1443657600", "343"],
+        ["2015-10-03", "1443830400", "128"],
+        ["2015-10-04", "1443916800", "62"],
+    ]
     return _csv_bytes(["data_date", "unix_timestamp", "individuals"], rows)
 
 
-POS_HEADER = ["vessel_id", "timestamp", "lat", "lon", "sog_kn", "cog_deg", "vessel_type", "length_m", "name", "source"]
+POS_HEADER = [
+    "vessel_id",
+    "timestamp",
+    "lat",
+    "lon",
+    "sog_kn",
+    "cog_deg",
+    "vessel_type",
+    "length_m",
+    "name",
+    "source",
+]
 
 
 def positions_frame() -> pd.DataFrame:
@@ -173,7 +188,14 @@ def positions_frame() -> pd.DataFrame:
             "lon": [12.0, 12.1, 12.2, 11.0, 11.1, 14.5],
             "sog_kn": [5.0, 5.5, float("nan"), 4.0, 4.1, 0.0],
             "cog_deg": [10.0, 12.0, 14.0, float("nan"), 300.0, 0.0],
-            "vessel_type": ["rubber_dinghy", "rubber_dinghy", "rubber_dinghy", "wooden_boat", "wooden_boat", "sar_vessel"],
+            "vessel_type": [
+                "rubber_dinghy",
+                "rubber_dinghy",
+                "rubber_dinghy",
+                "wooden_boat",
+                "wooden_boat",
+                "sar_vessel",
+            ],
             "length_m": [9.0, 9.0, 9.0, 12.0, 12.0, 60.0],
             "name": ["ALFA", "ALFA", "ALFA", "BRAVO", "BRAVO", "CHARLIE"],
             "source": "test",
@@ -181,7 +203,18 @@ def positions_frame() -> pd.DataFrame:
     )
 
 
-INC_HEADER = ["incident_id", "timestamp", "lat", "lon", "incident_type", "dead", "missing", "survivors", "route", "source"]
+INC_HEADER = [
+    "incident_id",
+    "timestamp",
+    "lat",
+    "lon",
+    "incident_type",
+    "dead",
+    "missing",
+    "survivors",
+    "route",
+    "source",
+]
 
 
 def incidents_frame() -> pd.DataFrame:
@@ -189,7 +222,12 @@ def incidents_frame() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "incident_id": ["i1", "i2", "i3", "i4"],
-            "timestamp": ["2024-08-01T03:00:00Z", "2024-08-02T00:00:00Z", "2024-08-03T00:00:00+02:00", "2023-01-01T00:00:00Z"],
+            "timestamp": [
+                "2024-08-01T03:00:00Z",
+                "2024-08-02T00:00:00Z",
+                "2024-08-03T00:00:00+02:00",
+                "2023-01-01T00:00:00Z",
+            ],
             "lat": [33.5, 35.2, float("nan"), 34.0],
             "lon": [12.3, 12.5, float("nan"), 13.0],
             "incident_type": ["shipwreck", "rescue", "death", "distress"],
@@ -231,7 +269,9 @@ def templates() -> dict[str, Template]:
     pos = positions_frame()
     inc = incidents_frame()
     items = [
-        Template("dma", ".csv", _dma(), "positions", text_column="Name", readers=("read_dma", "read_positions")),
+        Template(
+            "dma", ".csv", _dma(), "positions", text_column="Name", readers=("read_dma", "read_positions")
+        ),
         Template(
             "marinecadastre",
             ".csv",
@@ -242,7 +282,12 @@ def templates() -> dict[str, Template]:
         ),
         Template("nmea", ".nmea", _nmea(), "positions", readers=("read_nmea", "read_positions")),
         Template(
-            "iom", ".csv", _iom(), "incidents", text_column="Location of death", readers=("read_iom_mmp", "read_incidents")
+            "iom",
+            ".csv",
+            _iom(),
+            "incidents",
+            text_column="Location of death",
+            readers=("read_iom_mmp", "read_incidents"),
         ),
         Template("unhcr", ".csv", _unhcr(), "arrivals", readers=("read_unhcr_arrivals",)),
         Template(
@@ -262,17 +307,29 @@ def templates() -> dict[str, Template]:
             readers=("read_tidy_incidents", "read_incidents"),
         ),
         Template(
-            "positions_parquet", ".parquet", _parquet(pos), "positions", text=False,
+            "positions_parquet",
+            ".parquet",
+            _parquet(pos),
+            "positions",
+            text=False,
             readers=("read_tidy_positions", "read_positions"),
-        ),  # fmt: skip
+        ),
         Template(
-            "incidents_parquet", ".parquet", _parquet(inc), "incidents", text=False,
+            "incidents_parquet",
+            ".parquet",
+            _parquet(inc),
+            "incidents",
+            text=False,
             readers=("read_tidy_incidents", "read_incidents"),
-        ),  # fmt: skip
+        ),
         Template(
-            "positions_gpkg", ".gpkg", _gpkg(pos), "positions", text=False,
+            "positions_gpkg",
+            ".gpkg",
+            _gpkg(pos),
+            "positions",
+            text=False,
             readers=("read_geo_positions", "read_positions"),
-        ),  # fmt: skip
+        ),
     ]
     return {t.name: t for t in items}
 

@@ -9,19 +9,19 @@ import warnings
 from collections.abc import Iterator
 
 
-class Hang(AssertionError):
+class HangError(AssertionError):
     """A call did not return within its time limit."""
 
 
 @contextlib.contextmanager
 def time_limit(seconds: float, what: str = "call") -> Iterator[None]:
-    """Fail with :class:`Hang` when the block runs longer than ``seconds`` (SIGALRM, main thread)."""
+    """Fail with :class:`HangError` when the block runs longer than ``seconds`` (SIGALRM, main thread)."""
     if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
         yield
         return
 
     def _raise(signum: int, frame: object) -> None:
-        raise Hang(f"{what} did not return within {seconds:g} s (hang)")
+        raise HangError(f"{what} did not return within {seconds:g} s (hang)")
 
     old = signal.signal(signal.SIGALRM, _raise)
     signal.setitimer(signal.ITIMER_REAL, seconds)

@@ -76,7 +76,9 @@ def _one_line_error(err: str) -> None:
 
 
 def _generate(out: Path, *extra: str) -> int:
-    return cli.main(["generate", "--scenario", SCENARIO, "--seed", str(SEED), "--out", str(out), "--quiet", *extra])
+    return cli.main(
+        ["generate", "--scenario", SCENARIO, "--seed", str(SEED), "--out", str(out), "--quiet", *extra]
+    )
 
 
 def test_generate_writes_a_complete_folder(tmp_path, fast_generate):
@@ -94,7 +96,9 @@ def test_generate_interrupted_mid_write_leaves_nothing(tmp_path, fast_generate, 
 
 
 def test_generate_disk_full_leaves_nothing_and_says_so(tmp_path, fast_generate, monkeypatch, capsys):
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", _failing_after(2, OSError(errno.ENOSPC, "No space left on device")))
+    monkeypatch.setattr(
+        pd.DataFrame, "to_parquet", _failing_after(2, OSError(errno.ENOSPC, "No space left on device"))
+    )
     try:
         code = _generate(tmp_path / "sc")
     except OSError as exc:  # pragma: no cover - the bug this test guards against
@@ -137,13 +141,19 @@ def test_generate_never_deletes_its_input_scenario_file(tmp_path):
     toml = out / "my.toml"
     toml.write_text(synthetic.config_to_toml(synthetic.load_config(SCENARIO)), encoding="utf-8")
     before = toml.read_bytes()
-    code = cli.main(["generate", "--scenario", str(toml), "--seed", "1", "--out", str(out), "--overwrite", "--quiet"])
+    code = cli.main(
+        ["generate", "--scenario", str(toml), "--seed", "1", "--out", str(out), "--overwrite", "--quiet"]
+    )
     assert toml.is_file() and toml.read_bytes() == before, "the input scenario file was deleted or replaced"
     assert code == 2
 
 
-@pytest.mark.parametrize("name", ["../escaped", "/tmp/medroutes-escaped-abs", "a/../../escaped", "..", "nul\x00"])
-def test_names_in_a_scenario_file_cannot_write_outside_the_output_folder(tmp_path, name, scenario, monkeypatch):
+@pytest.mark.parametrize(
+    "name", ["../escaped", "/tmp/medroutes-escaped-abs", "a/../../escaped", "..", "nul\x00"]
+)
+def test_names_in_a_scenario_file_cannot_write_outside_the_output_folder(
+    tmp_path, name, scenario, monkeypatch
+):
     """A scenario TOML is data: its names never become paths outside ``--out``."""
     import dataclasses
 
@@ -154,12 +164,25 @@ def test_names_in_a_scenario_file_cannot_write_outside_the_output_folder(tmp_pat
         lambda cfg, **k: dataclasses.replace(scenario, config=synthetic.load_config(cfg)),
     )
     cfg = synthetic.load_config(SCENARIO)
-    text = synthetic.config_to_toml(cfg).replace(f'name = "{cfg.name}"', f"name = {name!r}".replace("'", '"'), 1)
+    text = synthetic.config_to_toml(cfg).replace(
+        f'name = "{cfg.name}"', f"name = {name!r}".replace("'", '"'), 1
+    )
     work = tmp_path / "work"
     work.mkdir()
     (work / "evil.toml").write_text(text, encoding="utf-8")
     before = sorted(p for p in tmp_path.parent.rglob("*escaped*"))
-    code = cli.main(["generate", "--scenario", str(work / "evil.toml"), "--seed", "1", "--out", str(work / "out"), "--quiet"])
+    code = cli.main(
+        [
+            "generate",
+            "--scenario",
+            str(work / "evil.toml"),
+            "--seed",
+            "1",
+            "--out",
+            str(work / "out"),
+            "--quiet",
+        ]
+    )
     after = sorted(p for p in tmp_path.parent.rglob("*escaped*"))
     assert after == before, f"files appeared outside the output folder: {set(after) - set(before)}"
     assert not Path("/tmp/medroutes-escaped-abs").exists()
@@ -188,7 +211,13 @@ def pipeline_run(scenario_folder):
     """The report's pipeline, run once (the tests inject faults into the writing that follows)."""
     import medroutes as mr
 
-    args = {"scenario": str(scenario_folder), "positions": None, "incidents": None, "zones": None, "period": None}
+    args = {
+        "scenario": str(scenario_folder),
+        "positions": None,
+        "incidents": None,
+        "zones": None,
+        "period": None,
+    }
     with mr.set_options(progress=False):
         return report_pipeline.run_pipeline(args, progress=False)
 
@@ -223,7 +252,9 @@ def test_report_writes_one_file_and_no_temporary(tmp_path, scenario_folder, fast
     ("exc", "code"),
     [(KeyboardInterrupt(), 130), (OSError(errno.ENOSPC, "No space left on device"), 2)],
 )
-def test_report_failing_mid_write_keeps_the_previous_report(tmp_path, scenario_folder, fast_report, monkeypatch, capsys, exc, code):
+def test_report_failing_mid_write_keeps_the_previous_report(
+    tmp_path, scenario_folder, fast_report, monkeypatch, capsys, exc, code
+):
     out = tmp_path / "report.html"
     out.write_text("<html>previous report</html>", encoding="utf-8")
     monkeypatch.setattr(Path, "write_bytes", _half_then(exc))
@@ -251,7 +282,9 @@ def test_report_never_overwrites_an_input_table(tmp_path, scenario_folder, fast_
     "scenario.toml, which read_scenario also reads (writing there destroys the scenario)",
 )
 @pytest.mark.parametrize("target", ["manifest.json", "scenario.toml"])
-def test_report_never_overwrites_the_scenario_manifest_or_config(tmp_path, scenario_folder, pipeline_run, monkeypatch, target):
+def test_report_never_overwrites_the_scenario_manifest_or_config(
+    tmp_path, scenario_folder, pipeline_run, monkeypatch, target
+):
     import dataclasses
     import shutil
 

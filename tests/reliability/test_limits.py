@@ -109,7 +109,79 @@ def test_available_memory_agrees_with_psutil():
 
 
 @pytest.mark.parametrize(
-    ("n", "text"), [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KiB"), (3 * GiB, "3.0 GiB"), (2**50, "1024.0 TiB")]
+    ("n", "text"),
+    [(0, "0 B"), (1023, "1023 B"), (1536, "1.5 KiB"), (3 * GiB, "3.0 GiB"), (2**50, "1024.0 TiB")],
 )
 def test_format_bytes(n, text):
     assert format_bytes(n) == text
+
+
+# --------------------------------------------------------------------------- #
+# files
+# --------------------------------------------------------------------------- #
+
+
+def _positions(n: int):
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "vessel_id": [f"v{i % 7}" for i in range(n)],
+            "timestamp": pd.date_range("2024-08-01", periods=n, freq="min", tz="UTC"),
+            "lat": 33.0,
+            "lon": 12.0,
+            "sog_kn": 5.0,
+            "cog_deg": 0.0,
+        }
+    )
+
+
+def test_parquet_row_count_comes_from_the_footer(tmp_path):
+    from medroutes._limits import check_file_memory
+
+    f = tmp_path / "p.parquet"
+    _positions(1234).to_parquet(f)
+    assert check_file_memory(f, bytes_per_row=100, available=GiB) == 1234 * 100 * 1.5
+    with pytest.raises(MemoryLimitError, match=r"p\.parquet: 1,234 rows would need .*Dask"):
+        check_file_memory(f, bytes_per_row=100, available=1000)
+
+
+def test_text_size_is_the_uncompressed_size(tmp_path):
+    import gzip
+    import zipfile
+
+    from medroutes._limits import CSV_EXPANSION, check_file_memory
+
+    text = _positions(500).to_csv(index=False).encode()
+    plain, gz, zp = tmp_path / "p.csv", tmp_path / "p.csv.gz", tmp_path / "p.csv.zip"
+    plain.write_bytes(text)
+    gz.write_bytes(gzip.compress(text))
+    with zipfile.ZipFile(zp, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("p.csv", text)
+    want = len(text) * CSV_EXPANSION * 1.5
+    for f in (plain, gz, zp):
+        assert check_file_memory(f, available=GiB) == pytest.approx(want, abs=2), f.name
+    with pytest.raises(MemoryLimitError, match=r"bytes of text would need"):
+        check_file_memory(gz, available=1000)
+
+
+def test_an_unreadable_parquet_is_left_to_the_reader(tmp_path):
+    from medroutes._limits import check_file_memory
+
+    f = tmp_path / "bad.parquet"
+    f.write_bytes(b"not parquet")
+    assert check_file_memory(f, available=1) == 0
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="not wired yet: read_positions does not call medroutes._limits.check_file_memory before loading",
+)
+def test_read_positions_fails_early_when_the_file_does_not_fit(tmp_path, monkeypatch):
+    from medroutes.io import read_positions
+
+    f = tmp_path / "p.parquet"
+    _positions(1000).to_parquet(f)
+    monkeypatch.setattr(_limits, "available_memory_bytes", lambda: 1024)  # a 1 KiB machine
+    with pytest.raises(MemoryLimitError, match="Dask"):
+        read_positions(f)

@@ -34,12 +34,16 @@ def walks(draw: st.DrawFn) -> pd.DataFrame:
         lon0 = draw(st.floats(10.3, 15.8))
         dlat = draw(st.lists(st.floats(-0.2, 0.2), min_size=n - 1, max_size=n - 1))
         dlon = draw(st.lists(st.floats(-0.2, 0.2), min_size=n - 1, max_size=n - 1))
-        gaps = draw(st.lists(st.one_of(st.integers(5, 120), st.integers(400, 900)), min_size=n - 1, max_size=n - 1))
+        gaps = draw(
+            st.lists(st.one_of(st.integers(5, 120), st.integers(400, 900)), min_size=n - 1, max_size=n - 1)
+        )
         frames.append(
             pd.DataFrame(
                 {
                     "vessel_id": f"v{v}",
-                    "timestamp": (T0 + pd.to_timedelta(np.cumsum([0, *gaps]), unit="min")).astype("datetime64[ns, UTC]"),
+                    "timestamp": (T0 + pd.to_timedelta(np.cumsum([0, *gaps]), unit="min")).astype(
+                        "datetime64[ns, UTC]"
+                    ),
                     "lat": np.clip(lat0 + np.cumsum([0.0, *dlat]), 30.5, 38.5),
                     "lon": np.clip(lon0 + np.cumsum([0.0, *dlon]), 9.5, 16.5),
                     "sog_kn": 5.0,
@@ -107,7 +111,9 @@ def test_zone_nodes_carry_the_voyages_labelled_with_that_zone(df):
         elif d["kind"] == "arrival":
             assert inflow[n] == arr_counts.get(d["zone_id"], 0), n
     zone_starts = sum(outflow[n] for n, k in G.nodes(data="kind") if k == "departure")
-    known = voy.table["departure_zone"].isin([d["zone_id"] for _, d in G.nodes(data=True) if d["kind"] == "departure"])
+    known = voy.table["departure_zone"].isin(
+        [d["zone_id"] for _, d in G.nodes(data=True) if d["kind"] == "departure"]
+    )
     assert zone_starts == int(known.sum())
 
 

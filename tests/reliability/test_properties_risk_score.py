@@ -35,15 +35,19 @@ def inputs(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
             "departure_zone": zones,
             "departure_time": T0 + pd.to_timedelta(hours, unit="h"),
             "persons": draw(st.lists(st.integers(10, 90), min_size=n, max_size=n)),
-            "boat_type": draw(st.lists(st.sampled_from(["rubber_dinghy", "wooden_boat", "iron_boat"]), min_size=n, max_size=n)),
+            "boat_type": draw(
+                st.lists(
+                    st.sampled_from(["rubber_dinghy", "wooden_boat", "iron_boat"]), min_size=n, max_size=n
+                )
+            ),
             "outcome": "arrived",
         }
     )
     k = draw(st.integers(1, 6))
     vids = draw(st.lists(st.integers(0, n - 1), min_size=k, max_size=k, unique=True))
-    I = pd.DataFrame(
+    inc = pd.DataFrame(
         {
-            "incident_id": [f"I{j}" for j in range(k)],
+            "incident_id": [f"inc{j}" for j in range(k)],
             "timestamp": [V["departure_time"].iloc[i] + pd.Timedelta(hours=10) for i in vids],
             "lat": 34.0,
             "lon": 12.5,
@@ -57,11 +61,11 @@ def inputs(draw: st.DrawFn) -> tuple[pd.DataFrame, pd.DataFrame]:
         }
     )
     V.loc[vids, "outcome"] = "shipwreck"
-    return V, I
+    return V, inc
 
 
-def _zones(V, I, cfg):
-    z = risk.score_risk(V, I, config=cfg).zones
+def _zones(V, inc, cfg):
+    z = risk.score_risk(V, inc, config=cfg).zones
     return z.set_index("unit_id")
 
 
@@ -74,13 +78,13 @@ def _le(a: float, b: float) -> bool:
 @_few
 @given(inputs(), st.data())
 def test_more_dead_never_lowers_the_zone_impact(mode, case, data):
-    V, I = case
+    V, inc = case
     cfg = risk.RiskConfig(impact=mode, n_draws=100, min_voyages=1)
-    j = data.draw(st.integers(0, len(I) - 1))
-    more = I.copy()
+    j = data.draw(st.integers(0, len(inc) - 1))
+    more = inc.copy()
     more.loc[j, "dead"] = more.loc[j, "dead"] + data.draw(st.integers(1, 100))
-    zone = V.set_index("voyage_id").loc[I.loc[j, "voyage_id"], "departure_zone"]
-    a, b = _zones(V, I, cfg), _zones(V, more, cfg)
+    zone = V.set_index("voyage_id").loc[inc.loc[j, "voyage_id"], "departure_zone"]
+    a, b = _zones(V, inc, cfg), _zones(V, more, cfg)
     assert _le(a.loc[zone, "impact"], b.loc[zone, "impact"])
     assert _le(a.loc[zone, "rate_per_1000"], b.loc[zone, "rate_per_1000"])
     assert b.loc[zone, "dead_missing"] > a.loc[zone, "dead_missing"]
@@ -89,46 +93,46 @@ def test_more_dead_never_lowers_the_zone_impact(mode, case, data):
 @_few
 @given(inputs(), st.data())
 def test_one_more_fatal_incident_never_lowers_the_zone_impact(case, data):
-    V, I = case
+    V, inc = case
     cfg = risk.RiskConfig(n_draws=100, min_voyages=1)
-    free = sorted(set(V["voyage_id"]) - set(I["voyage_id"]))
+    free = sorted(set(V["voyage_id"]) - set(inc["voyage_id"]))
     vid = data.draw(st.sampled_from(free))
-    row = I.iloc[[0]].copy()
-    row["incident_id"], row["voyage_id"] = "I-extra", vid
+    row = inc.iloc[[0]].copy()
+    row["incident_id"], row["voyage_id"] = "inc-extra", vid
     row["timestamp"] = V.set_index("voyage_id").loc[vid, "departure_time"] + pd.Timedelta(hours=10)
-    more = pd.concat([I, row], ignore_index=True)
+    more = pd.concat([inc, row], ignore_index=True)
     V2 = V.copy()
     V2.loc[V2["voyage_id"] == vid, "outcome"] = "shipwreck"
     zone = V.set_index("voyage_id").loc[vid, "departure_zone"]
-    a, b = _zones(V, I, cfg), _zones(V2, more, cfg)
+    a, b = _zones(V, inc, cfg), _zones(V2, more, cfg)
     assert _le(a.loc[zone, "impact"], b.loc[zone, "impact"])
 
 
 @_few
 @given(inputs(), st.data())
 def test_one_more_departure_never_lowers_the_zone_threat(case, data):
-    V, I = case
+    V, inc = case
     cfg = risk.RiskConfig(n_draws=100, min_voyages=1)
     zone = data.draw(st.sampled_from(sorted(set(V["departure_zone"]))))
     row = V.loc[V["departure_zone"] == zone].iloc[[0]].copy()
     row["voyage_id"] = "V-extra"
     row["outcome"] = "arrived"
     more = pd.concat([V, row], ignore_index=True)
-    a, b = _zones(V, I, cfg), _zones(more, I, cfg)
+    a, b = _zones(V, inc, cfg), _zones(more, inc, cfg)
     assert _le(a.loc[zone, "threat"], b.loc[zone, "threat"])
 
 
 @_few
 @given(inputs(), st.randoms(use_true_random=False))
 def test_scores_and_categories_do_not_depend_on_row_order(case, rnd):
-    V, I = case
+    V, inc = case
     cfg = risk.RiskConfig(n_draws=100, seed=3)
     pv = list(range(len(V)))
-    pi = list(range(len(I)))
+    pi = list(range(len(inc)))
     rnd.shuffle(pv)
     rnd.shuffle(pi)
-    a = risk.score_risk(V, I, config=cfg)
-    b = risk.score_risk(V.iloc[pv].reset_index(drop=True), I.iloc[pi].reset_index(drop=True), config=cfg)
+    a = risk.score_risk(V, inc, config=cfg)
+    b = risk.score_risk(V.iloc[pv].reset_index(drop=True), inc.iloc[pi].reset_index(drop=True), config=cfg)
     for name in ("zones", "windows"):
         ta = getattr(a, name).sort_values("unit_id").reset_index(drop=True)
         tb = getattr(b, name).sort_values("unit_id").reset_index(drop=True)

@@ -296,7 +296,9 @@ def incident_rows(draw: st.DrawFn) -> list[dict]:
         text, instant = draw(timestamps())
         rows.append(
             {
-                "incident_id": draw(st.sampled_from(["i1", "i2", "i3", "i4", "i5", "i6", None, *HOSTILE_TEXT])),
+                "incident_id": draw(
+                    st.sampled_from(["i1", "i2", "i3", "i4", "i5", "i6", None, *HOSTILE_TEXT])
+                ),
                 "timestamp": text,
                 "_instant": instant,
                 "lat": draw(st.one_of(st.floats(-95, 95), st.sampled_from(_special))),

@@ -27,7 +27,9 @@ NO_STOPS = TrackConfig(stop_speed_kn=None, stop_min_h=None, max_gap_h=6.0)
 def position_frames(draw: st.DrawFn, *, sog: bool = True) -> pd.DataFrame:
     """A few vessels, unique times per vessel (minutes, with long gaps), rows shuffled."""
     frames = []
-    for name in draw(st.lists(st.sampled_from(["v1", "v2", "v3", "=HYPERLINK(1)"]), min_size=1, max_size=3, unique=True)):
+    for name in draw(
+        st.lists(st.sampled_from(["v1", "v2", "v3", "=HYPERLINK(1)"]), min_size=1, max_size=3, unique=True)
+    ):
         steps = draw(st.lists(st.one_of(st.integers(1, 90), st.integers(300, 900)), min_size=0, max_size=14))
         minutes = np.cumsum([draw(st.integers(0, 600)), *steps])
         n = len(minutes)
@@ -59,7 +61,11 @@ def _expected_n_voyages(df: pd.DataFrame, gap_h: float) -> int:
 
 
 def _key(df: pd.DataFrame) -> pd.DataFrame:
-    return df[["vessel_id", "timestamp", "lat", "lon"]].sort_values(["vessel_id", "timestamp"]).reset_index(drop=True)
+    return (
+        df[["vessel_id", "timestamp", "lat", "lon"]]
+        .sort_values(["vessel_id", "timestamp"])
+        .reset_index(drop=True)
+    )
 
 
 def _check_partition(voy, df: pd.DataFrame) -> None:

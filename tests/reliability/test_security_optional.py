@@ -44,7 +44,9 @@ def test_every_module_imports_without_any_optional_dependency():
         print("ok")
         """
     )
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False)
+    res = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
     assert res.returncode == 0 and res.stdout.strip() == "ok", res.stderr[-2000:]
 
 
@@ -79,7 +81,9 @@ def test_pdf_report_without_weasyprint_fails_before_the_pipeline(monkeypatch, tm
     from medroutes.report import _build
 
     _hide(monkeypatch, "weasyprint")
-    monkeypatch.setattr(_build, "run_pipeline", lambda *a, **k: pytest.fail("the pipeline ran before the check"))
+    monkeypatch.setattr(
+        _build, "run_pipeline", lambda *a, **k: pytest.fail("the pipeline ran before the check")
+    )
     with pytest.raises(OptionalDependencyError, match=r"pip install .*medroutes\[pdf\]"):
         _build.build_report(out=tmp_path / "r.pdf")
     assert cli.main(["report", "--out", str(tmp_path / "r.pdf"), "--quiet"]) == 2
@@ -95,7 +99,9 @@ def test_pandas_path_needs_no_dask(monkeypatch):
     pos = pd.DataFrame(
         {
             "vessel_id": ["a"] * 4,
-            "timestamp": pd.date_range("2024-08-01", periods=4, freq="30min", tz="UTC").astype("datetime64[ns, UTC]"),
+            "timestamp": pd.date_range("2024-08-01", periods=4, freq="30min", tz="UTC").astype(
+                "datetime64[ns, UTC]"
+            ),
             "lat": [33.0, 33.1, 33.2, 33.3],
             "lon": [12.0, 12.1, 12.2, 12.3],
             "sog_kn": 5.0,

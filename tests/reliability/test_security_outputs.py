@@ -59,7 +59,11 @@ def test_report_escapes_every_string_from_the_data(scenario, tmp_path):
     sc = _hostile(scenario, _payload)
     # the user-data path: every table (and the zones) given by the caller
     out = report.build_report(
-        positions=sc.positions, incidents=sc.incidents, zones=sc.zones, out=tmp_path / "r.html", progress=False
+        positions=sc.positions,
+        incidents=sc.incidents,
+        zones=sc.zones,
+        out=tmp_path / "r.html",
+        progress=False,
     )
     html = out.read_text(encoding="utf-8")
     assert "<script>alert(" not in html
@@ -73,7 +77,11 @@ def test_report_escapes_every_string_from_the_data(scenario, tmp_path):
 def test_math_text_in_names_does_not_break_the_figures(scenario, tmp_path):
     sc = _hostile(scenario, lambda tag: f"$\\frac{{{tag}}}{{$ 100% _{{x}}^{{y}} \\alpha$ $")
     out = report.build_report(
-        positions=sc.positions, incidents=sc.incidents, zones=sc.zones, out=tmp_path / "r.html", progress=False
+        positions=sc.positions,
+        incidents=sc.incidents,
+        zones=sc.zones,
+        out=tmp_path / "r.html",
+        progress=False,
     )
     assert out.stat().st_size > 10_000
 
@@ -82,7 +90,7 @@ def test_math_text_in_names_does_not_break_the_figures(scenario, tmp_path):
 # CSV exports
 # --------------------------------------------------------------------------- #
 
-FORMULAS = ("=cmd|' /C calc'!A0", "@SUM(1+1)", "+HYPERLINK(\"http://x\")", "-2+3+cmd|' /C calc'!A0")
+FORMULAS = ("=cmd|' /C calc'!A0", "@SUM(1+1)", '+HYPERLINK("http://x")', "-2+3+cmd|' /C calc'!A0")
 
 
 def _number(s: str) -> bool:

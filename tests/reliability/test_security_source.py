@@ -38,40 +38,51 @@ def _qualname(node: ast.AST) -> str:
     return "?"
 
 
+def _import_findings(node: ast.AST, rel: Path, imported_from: dict[str, str]) -> list[str]:
+    out = []
+    if isinstance(node, ast.ImportFrom) and node.module:
+        for alias in node.names:
+            imported_from[alias.asname or alias.name] = node.module
+            if node.module.split(".")[0] in UNSAFE_LOADER_MODULES:
+                out.append(f"{rel}:{node.lineno}: imports {alias.name} from {node.module}")
+    elif isinstance(node, ast.Import):
+        for alias in node.names:
+            if alias.name.split(".")[0] in UNSAFE_LOADER_MODULES:
+                out.append(f"{rel}:{node.lineno}: imports {alias.name} (unpickling runs code)")
+    return out
+
+
+def _call_findings(node: ast.Call, rel: Path, imported_from: dict[str, str]) -> list[str]:
+    out = []
+    name = _qualname(node.func)
+    last = name.rsplit(".", 1)[-1]
+    where = f"{rel}:{node.lineno}: {name}()"
+    kws = {kw.arg: kw.value for kw in node.keywords}
+    if last in BANNED_CALLS:
+        out.append(f"{where}: {BANNED_CALLS[last]}")
+    shell = kws.get("shell")
+    if shell is not None and not (isinstance(shell, ast.Constant) and shell.value is False):
+        out.append(f"{where}: shell=True runs a shell")
+    if last == "load" and (name.startswith("yaml.") or imported_from.get("load") == "yaml"):
+        loader = _qualname(kws["Loader"]) if "Loader" in kws else ""
+        if "Safe" not in loader:
+            out.append(f"{where}: yaml.load without SafeLoader")
+    if last == "Environment" and ("jinja2" in name or imported_from.get("Environment") == "jinja2"):
+        ae = kws.get("autoescape")
+        if ae is None or (isinstance(ae, ast.Constant) and not ae.value):
+            out.append(f"{where}: Jinja2 Environment without autoescape (HTML injection)")
+    return out
+
+
 def _findings(path: Path, root: Path = SRC) -> list[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
     rel = path.relative_to(root.parent)
     imported_from: dict[str, str] = {}
     out: list[str] = []
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and node.module:
-            for alias in node.names:
-                imported_from[alias.asname or alias.name] = node.module
-                if node.module.split(".")[0] in UNSAFE_LOADER_MODULES:
-                    out.append(f"{rel}:{node.lineno}: imports {alias.name} from {node.module}")
-        if isinstance(node, ast.Import):
-            for alias in node.names:
-                if alias.name.split(".")[0] in UNSAFE_LOADER_MODULES:
-                    out.append(f"{rel}:{node.lineno}: imports {alias.name} (unpickling runs code)")
-        if not isinstance(node, ast.Call):
-            continue
-        name = _qualname(node.func)
-        last = name.rsplit(".", 1)[-1]
-        where = f"{rel}:{node.lineno}: {name}()"
-        if last in BANNED_CALLS:
-            out.append(f"{where}: {BANNED_CALLS[last]}")
-        for kw in node.keywords:
-            if kw.arg == "shell" and not (isinstance(kw.value, ast.Constant) and kw.value.value is False):
-                out.append(f"{where}: shell=True runs a shell")
-        if last == "load" and (name.startswith("yaml.") or imported_from.get("load") == "yaml"):
-            loader = {kw.arg: _qualname(kw.value) for kw in node.keywords}.get("Loader", "")
-            if "Safe" not in loader:
-                out.append(f"{where}: yaml.load without SafeLoader")
-        if last == "Environment" and ("jinja2" in name or imported_from.get("Environment") == "jinja2"):
-            kws = {kw.arg: kw.value for kw in node.keywords}
-            ae = kws.get("autoescape")
-            if ae is None or (isinstance(ae, ast.Constant) and not ae.value):
-                out.append(f"{where}: Jinja2 Environment without autoescape (HTML injection)")
+        out += _import_findings(node, rel, imported_from)
+        if isinstance(node, ast.Call):
+            out += _call_findings(node, rel, imported_from)
     return out
 
 

@@ -25,10 +25,9 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
+from _tracks_testpaths import SHARED_DIR, requires_shared
 
 from medroutes.tracks import TrackConfig, clean_positions, split_voyages
-
-from _tracks_testpaths import SHARED_DIR, requires_shared
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")  # movingpandas warns about optional Stone Soup at import
@@ -39,7 +38,10 @@ with warnings.catch_warnings():
 def _mp_segments(pos: pd.DataFrame, gap: timedelta) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(segments: vessel, start, end, n), (speeds: vessel, t, speed_kmh) from MovingPandas."""
     gdf = gpd.GeoDataFrame(
-        {"vessel_id": pos["vessel_id"].astype(str).to_numpy(), "t": pos["timestamp"].dt.tz_convert(None).to_numpy()},
+        {
+            "vessel_id": pos["vessel_id"].astype(str).to_numpy(),
+            "t": pos["timestamp"].dt.tz_convert(None).to_numpy(),
+        },
         geometry=gpd.points_from_xy(pos["lon"], pos["lat"]),
         crs=4326,
     )
@@ -53,7 +55,9 @@ def _mp_segments(pos: pd.DataFrame, gap: timedelta) -> tuple[pd.DataFrame, pd.Da
             segs.append((vessel, tr.get_start_time(), tr.get_end_time(), len(tr.df)))
             tr.add_speed(units=("km", "h"))
             s = tr.df.iloc[1:]
-            speeds.append(pd.DataFrame({"vessel_id": vessel, "t": s.index, "speed_kmh": s["speed"].to_numpy()}))
+            speeds.append(
+                pd.DataFrame({"vessel_id": vessel, "t": s.index, "speed_kmh": s["speed"].to_numpy()})
+            )
     seg = pd.DataFrame(segs, columns=["vessel_id", "start", "end", "n"])
     return seg, pd.concat(speeds, ignore_index=True)
 
@@ -105,7 +109,7 @@ def test_dma_sample_segments_and_speeds_match_movingpandas():
         pos, _ = clean_positions(raw, on_invalid="drop")
     keep = np.sort(pos["vessel_id"].unique())[:150]
     pos = pos.loc[pos["vessel_id"].isin(keep)].reset_index(drop=True)
-    n, worst = _compare(pos, gap_h=10.0 / 3600.0)
+    n, _worst = _compare(pos, gap_h=10.0 / 3600.0)
     assert n > 100  # the comparison covers over a hundred segments
 
 
@@ -147,5 +151,5 @@ def test_synthetic_tracks_with_injected_gaps_match_movingpandas():
         )
     pos = pd.concat(frames, ignore_index=True)
     pos["timestamp"] = pos["timestamp"].dt.round("s")
-    n, worst = _compare(pos, gap_h=1.0)
+    n, _worst = _compare(pos, gap_h=1.0)
     assert n > 25 * 3  # every track was cut several times

@@ -137,7 +137,9 @@ def test_zones_of_departure_and_arrival():
     # off Zuwara (ly_west) to Lampedusa, and one voyage that ends in open sea
     a = _track("A", [0, 10, 20], [33.05, 34.3, 35.45], [12.10, 12.45, 12.62])
     b = _track("B", [0, 10], [33.05, 34.3], [12.10, 12.45])
-    voy = split_voyages(pd.concat([a, b]), config=TrackConfig(max_gap_h=12, stop_speed_kn=None, min_positions=1))
+    voy = split_voyages(
+        pd.concat([a, b]), config=TrackConfig(max_gap_h=12, stop_speed_kn=None, min_positions=1)
+    )
     t = voy.table.set_index("vessel_id")
     assert t.loc["A", "departure_zone"] == "ly_west"
     assert t.loc["A", "arrival_zone"] == "it_lampedusa"
@@ -185,7 +187,14 @@ def test_short_voyages_flagged_or_dropped_and_counted():
 
 
 def test_outcome_and_vessel_type_are_carried():
-    a = _track("A", [0, 1, 2], 33.5, [13.0, 13.1, 13.2], outcome=["unknown", "unknown", "arrived"], vessel_type="iron_boat")
+    a = _track(
+        "A",
+        [0, 1, 2],
+        33.5,
+        [13.0, 13.1, 13.2],
+        outcome=["unknown", "unknown", "arrived"],
+        vessel_type="iron_boat",
+    )
     voy = split_voyages(a, config=TrackConfig(stop_speed_kn=None))
     assert voy.table["outcome"].iloc[0] == "arrived"
     assert voy.table["vessel_type"].iloc[0] == "iron_boat"
@@ -218,7 +227,7 @@ def test_errors_name_the_column_and_the_fix():
     with pytest.raises(SchemaError, match="missing required column 'lat'"):
         split_voyages(pos.drop(columns="lat"))
     naive = pos.assign(timestamp=pos["timestamp"].dt.tz_localize(None))
-    with pytest.raises(SchemaError, match="tz-aware UTC.*clean_positions"):
+    with pytest.raises(SchemaError, match=r"tz-aware UTC.*clean_positions"):
         split_voyages(naive)
     bad = pos.copy()
     bad.loc[[3, 7], "lon"] = np.nan
@@ -246,7 +255,9 @@ def test_clean_positions_counts_each_reason():
     assert qc.n_in == len(raw) and qc.n_out == len(pos) == 10
     # no land check and no speed check: only the duplicate goes
     with pytest.warns(DataQualityWarning):
-        pos2, qc2 = clean_positions(raw, config=TrackConfig(check_land=False, max_speed_kn=None), on_invalid="drop")
+        _pos2, qc2 = clean_positions(
+            raw, config=TrackConfig(check_land=False, max_speed_kn=None), on_invalid="drop"
+        )
     assert qc2.n_dropped == 1
 
 

@@ -11,6 +11,9 @@ The graph stage of the pipeline (``tracks -> graph -> risk``)::
     corridors = mr.graph.CorridorClustering().fit(voy).corridors_
 """
 
+import networkx as nx
+import pandas as pd
+
 from medroutes.graph._build import graph_from_voyages
 from medroutes.graph._config import GraphConfig
 from medroutes.graph._convert import (
@@ -25,7 +28,7 @@ from medroutes.graph._convert import (
 from medroutes.graph._corridors import CorridorClustering, identify_corridors, resample_tracks
 from medroutes.graph._h3index import latlng_to_cells
 from medroutes.graph._incidents import add_incidents as _add_incidents
-from medroutes.graph._io import save_graph, load_graph
+from medroutes.graph._io import load_graph, save_graph
 from medroutes.graph._queries import (
     SEASONS,
     bottlenecks,
@@ -39,46 +42,48 @@ from medroutes.graph._queries import (
 )
 
 __all__ = [
-    "GraphConfig",
-    "graph_from_voyages",
-    "add_incidents",
-    "graph_to_gdfs",
-    "graph_from_gdfs",
-    "validate_graph",
-    "save_graph",
-    "load_graph",
-    "most_used_path",
-    "path_to_linestring",
-    "edge_shares",
-    "cell_share",
-    "bottlenecks",
-    "od_matrix",
-    "graph_by_period",
-    "compare_graphs",
-    "CorridorClustering",
-    "identify_corridors",
-    "resample_tracks",
-    "latlng_to_cells",
+    "EDGE_ATTRS",
     "GRAPH_ATTRS",
     "NODE_ATTRS",
-    "EDGE_ATTRS",
     "NODE_KINDS",
     "SEASONS",
+    "CorridorClustering",
+    "GraphConfig",
+    "add_incidents",
+    "bottlenecks",
+    "cell_share",
+    "compare_graphs",
+    "edge_shares",
+    "graph_by_period",
+    "graph_from_gdfs",
+    "graph_from_voyages",
+    "graph_to_gdfs",
+    "identify_corridors",
+    "latlng_to_cells",
+    "load_graph",
+    "most_used_path",
+    "od_matrix",
+    "path_to_linestring",
+    "resample_tracks",
+    "save_graph",
+    "validate_graph",
 ]
 
 
-def add_incidents(G, incidents, *, max_km=None):  # noqa: ANN001, ANN201 - documented below
+def add_incidents(
+    G: nx.MultiDiGraph, incidents: pd.DataFrame, *, max_km: float | None = None
+) -> nx.MultiDiGraph:
     """Count incidents and dead + missing on the nearest edge and cell of ``G`` (in place).
 
     Parameters
     ----------
-    G : networkx.MultiDiGraph
+    G
         Route graph; its ``incidents`` / ``dead_missing`` attributes are
         incremented and ``G.graph`` records mapped, unmapped and
         location-less incidents.
-    incidents : pandas.DataFrame
+    incidents
         ``lat, lon`` and optionally ``dead, missing``.
-    max_km : float, optional
+    max_km
         Largest mapping distance [km]; default ``config.incident_max_km`` of
         the graph or two cell spacings.
 
@@ -90,5 +95,7 @@ def add_incidents(G, incidents, *, max_km=None):  # noqa: ANN001, ANN201 - docum
 
     if max_km is None:
         cfg = G.graph.get("config")
-        max_km = getattr(cfg, "incident_max_km", None) or 2.0 * sea_grid(int(G.graph["h3_resolution"])).spacing_km
+        max_km = (
+            getattr(cfg, "incident_max_km", None) or 2.0 * sea_grid(int(G.graph["h3_resolution"])).spacing_km
+        )
     return _add_incidents(G, incidents, max_km=float(max_km))

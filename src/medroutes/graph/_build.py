@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
 import numpy as np
@@ -23,7 +23,7 @@ from medroutes.tracks._voyages import is_dask_collection, timestamps_ns
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["graph_from_voyages", "ZoneCodes", "EDGE_COLUMNS", "NODE_COLUMNS"]
+__all__ = ["EDGE_COLUMNS", "NODE_COLUMNS", "ZoneCodes", "graph_from_voyages"]
 
 _NS_PER_H = 3.6e12
 
@@ -88,11 +88,14 @@ def _persons(table: pd.DataFrame, attributes: pd.DataFrame | None) -> NDArray[np
     n = len(table)
     if attributes is None:
         if "persons" in table.columns:
-            return pd.to_numeric(table["persons"], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+            return pd.to_numeric(table["persons"], errors="coerce").to_numpy(
+                dtype=np.float64, na_value=np.nan
+            )
         return np.full(n, np.nan)
     if "persons" not in attributes.columns:
         raise SchemaError(
-            "attributes: missing column 'persons'; columns present: " + ", ".join(map(str, attributes.columns[:12]))
+            "attributes: missing column 'persons'; columns present: "
+            + ", ".join(map(str, attributes.columns[:12]))
         )
     if "vessel_id" in attributes.columns and attributes["vessel_id"].is_unique:
         key = "vessel_id"
@@ -114,7 +117,7 @@ def _persons(table: pd.DataFrame, attributes: pd.DataFrame | None) -> NDArray[np
     if left.dtype != s.index.dtype and left.dtype.kind in "iu" and s.index.dtype.kind in "OU":
         s.index = s.index.astype(str)
         left = left.astype(str)
-    return s.reindex(left).to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.asarray(s.reindex(left).to_numpy(dtype=np.float64, na_value=np.nan), dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- #
@@ -356,7 +359,9 @@ def _edge_counts(
 ) -> pd.DataFrame:
     cols = ["u", "v", *EDGE_COLUMNS]
     if len(u) == 0:
-        return pd.DataFrame({c: np.zeros(0, dtype=np.int64 if c != "persons_sum" else np.float64) for c in cols})
+        return pd.DataFrame(
+            {c: np.zeros(0, dtype=np.int64 if c != "persons_sum" else np.float64) for c in cols}
+        )
     pu, pv, pid = _pair_ids(u, v)
     npair = len(pu)
     n_pass = np.bincount(pid, minlength=npair)
@@ -399,7 +404,9 @@ def _node_counts(
     nn = len(all_nodes)
     cols = ["node", *NODE_COLUMNS]
     if nn == 0:
-        return pd.DataFrame({c: np.zeros(0, dtype=np.int64 if c != "persons_sum" else np.float64) for c in cols})
+        return pd.DataFrame(
+            {c: np.zeros(0, dtype=np.int64 if c != "persons_sum" else np.float64) for c in cols}
+        )
     idx = np.searchsorted(all_nodes, node)
     n_pass = np.bincount(idx, minlength=nn)
     n_items = int(vrow.max()) + 1 if len(vrow) else 1
@@ -433,7 +440,9 @@ def median_transits(transits: pd.DataFrame) -> pd.DataFrame:
     """Median transit time per edge [h] (pandas)."""
     if len(transits) == 0:
         return pd.DataFrame({"u": np.zeros(0, np.int64), "v": np.zeros(0, np.int64), "median_transit_h": []})
-    out = transits.groupby(["u", "v"], sort=True)["transit_h"].median().rename("median_transit_h").reset_index()
+    out = (
+        transits.groupby(["u", "v"], sort=True)["transit_h"].median().rename("median_transit_h").reset_index()
+    )
     return out
 
 
@@ -442,9 +451,19 @@ def median_transits(transits: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- #
 
 
+def _version() -> str:
+    from medroutes import __version__
+
+    return __version__
+
+
 def _node_ids(codes: NDArray[np.int64], zone_codes: ZoneCodes | None) -> list[str]:
     out: list[str] = []
-    zmap = dict(zip(zone_codes.table["code"].tolist(), zone_codes.table["node_id"].tolist(), strict=True)) if zone_codes else {}
+    zmap = (
+        dict(zip(zone_codes.table["code"].tolist(), zone_codes.table["node_id"].tolist(), strict=True))
+        if zone_codes
+        else {}
+    )
     for c in codes.tolist():
         out.append(zmap[c] if c < 0 else h3i.int_to_str(c))
     return out
@@ -456,7 +475,7 @@ def _line_lengths_km(geoms: NDArray[np.object_]) -> NDArray[np.float64]:
         return np.zeros(len(geoms))
     same = idx[1:] == idx[:-1]
     seg = geodesic_km(coords[:-1, 1], coords[:-1, 0], coords[1:, 1], coords[1:, 0])
-    return np.bincount(idx[1:][same], weights=seg[same], minlength=len(geoms))
+    return np.asarray(np.bincount(idx[1:][same], weights=seg[same], minlength=len(geoms)), dtype=np.float64)
 
 
 def assemble_graph(
@@ -504,9 +523,9 @@ def assemble_graph(
         from medroutes.geo import crosses_land
 
         bad = np.flatnonzero(crosses_land(geoms))
-        for i in progress_bar(bad, desc="routing edges around land", unit="edge", total=len(bad)):
-            coords = grid.route(seg[i, 0, 0], seg[i, 0, 1], seg[i, 1, 0], seg[i, 1, 1])
-            geoms[i] = shapely.linestrings(coords)
+        for b in progress_bar(bad.tolist(), desc="routing edges around land", unit="edge"):
+            coords = grid.route(seg[b, 0, 0], seg[b, 0, 1], seg[b, 1, 0], seg[b, 1, 1])
+            geoms[b] = shapely.linestrings(coords)
             n_routed += 1
     length = _line_lengths_km(geoms) if len(geoms) else np.zeros(0)
     persons_e = np.where(edges["persons_known"].to_numpy() > 0, edges["persons_sum"].to_numpy(), np.nan)
@@ -517,6 +536,7 @@ def assemble_graph(
         {
             "crs": "EPSG:4326",
             "h3_resolution": res,
+            "medroutes_version": _version(),
             "n_voyages": int(n_voyages),
             "config": cfg,
             "n_fill_over_land": int(extra.get("n_fill_over_land", 0)),
@@ -668,7 +688,7 @@ def graph_from_voyages(
     if not isinstance(cfg, GraphConfig):
         raise TypeError(f"config must be a GraphConfig, got {type(cfg).__name__}")
     if isinstance(voyages, pd.DataFrame) or is_dask_collection(voyages):
-        voyages = split_voyages(voyages, zones=zones)
+        voyages = split_voyages(cast(pd.DataFrame, voyages), zones=zones)
     if not isinstance(voyages, Voyages):
         raise TypeError(
             f"voyages must be a Voyages (from medroutes.tracks.split_voyages) or positions, got {type(voyages).__name__}"
@@ -703,4 +723,3 @@ def graph_from_voyages(
         incidents=incidents,
         extra=extra,
     )
-

@@ -20,16 +20,25 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
         description=(
             "Read positions (a file) or a scenario folder, drop invalid positions (counted), split them "
             "into voyages, build the route graph on an H3 grid with departure and arrival zone nodes "
-            "(persons and incidents mapped when the scenario has them), validate it and save it. "
+            "(persons and incidents mapped when the scenario has them), validate it and save it with its "
+            "provenance (medroutes version, sha256 of the input files). "
             "Without an input, the bundled sample scenario is used."
         ),
     )
     p.add_argument(
-        "input", nargs="?", default=None, metavar="POSITIONS_OR_SCENARIO_DIR", help="positions file or scenario folder"
+        "input",
+        nargs="?",
+        default=None,
+        metavar="POSITIONS_OR_SCENARIO_DIR",
+        help="positions file or scenario folder",
     )
-    p.add_argument("--out", required=True, metavar="FILE", help="output graph (.geojson, .graphml or .parquet)")
+    p.add_argument(
+        "--out", required=True, metavar="FILE", help="output graph (.geojson, .graphml or .parquet)"
+    )
     p.add_argument("--h3-resolution", type=int, default=5, metavar="N", help="H3 resolution of the cells (5)")
-    p.add_argument("--max-gap-h", type=float, default=6.0, metavar="H", help="gap that starts a new voyage [h] (6)")
+    p.add_argument(
+        "--max-gap-h", type=float, default=6.0, metavar="H", help="gap that starts a new voyage [h] (6)"
+    )
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.set_defaults(func=run)
     return p
@@ -41,7 +50,7 @@ def run(args: argparse.Namespace) -> int:
     from medroutes.graph import GraphConfig, graph_from_voyages, save_graph, validate_graph
     from medroutes.graph._io import _format
     from medroutes.tracks import TrackConfig, clean_positions, split_voyages
-    from medroutes.tracks._cli import load_input
+    from medroutes.tracks._cli import load_input, provenance
 
     out = Path(args.out)
     _format(out)  # fail on a bad suffix before any work
@@ -55,6 +64,7 @@ def run(args: argparse.Namespace) -> int:
         voy = split_voyages(pos, config=tcfg)
         G = graph_from_voyages(voy, attributes=attributes, incidents=incidents, config=gcfg)
         validate_graph(G)
+        G.graph["provenance"] = provenance(inputs)
         save_graph(G, out, inputs=inputs)
     print(qc.summary())
     print(voy.quality.summary())

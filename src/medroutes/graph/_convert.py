@@ -16,13 +16,13 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
-    "graph_to_gdfs",
-    "graph_from_gdfs",
-    "validate_graph",
-    "NODE_ATTRS",
     "EDGE_ATTRS",
     "GRAPH_ATTRS",
+    "NODE_ATTRS",
     "NODE_KINDS",
+    "graph_from_gdfs",
+    "graph_to_gdfs",
+    "validate_graph",
 ]
 
 #: Graph attributes every route graph has.
@@ -133,7 +133,9 @@ def graph_from_gdfs(
     graph_to_gdfs : the inverse.
     """
     if graph_attrs is None:
-        graph_attrs = dict(nodes.attrs.get("graph", {})) or {"crs": str(nodes.crs) if nodes.crs else "EPSG:4326"}
+        graph_attrs = dict(nodes.attrs.get("graph", {})) or {
+            "crs": str(nodes.crs) if nodes.crs else "EPSG:4326"
+        }
     G = nx.MultiDiGraph(**graph_attrs)
     nd = pd.DataFrame(nodes).copy()
     geom_col = nodes.geometry.name if hasattr(nodes, "geometry") else None
@@ -143,7 +145,7 @@ def graph_from_gdfs(
     if geom_col is not None and geom_col in nd.columns:
         nd = nd.drop(columns=geom_col)
     for nid, row in zip(nd.index.tolist(), nd.to_dict("records"), strict=True):
-        G.add_node(nid, **{k: _py(v) for k, v in row.items()})
+        G.add_node(nid, **{str(k): _py(v) for k, v in row.items()})
     ed = pd.DataFrame(edges).copy()
     if not {"u", "v"}.issubset(ed.columns):
         ed = ed.reset_index()
@@ -153,7 +155,7 @@ def graph_from_gdfs(
     for row in ed.to_dict("records"):
         u, v, k = row.pop("u"), row.pop("v"), int(row.pop("key"))
         geom = row.pop(ecol, None)
-        attrs = {a: _py(b) for a, b in row.items()}
+        attrs = {str(a): _py(b) for a, b in row.items()}
         attrs["geometry"] = geom
         G.add_edge(u, v, key=k, **attrs)
     return G
@@ -240,10 +242,14 @@ def _check_nodes(G: nx.MultiDiGraph, problems: list[str], strict: bool) -> None:
         or not (-180 <= float(d["x"]) <= 180 and -90 <= float(d["y"]) <= 90)
     ]
     if bad_xy:
-        problems.append(f"{len(bad_xy):,} nodes have non-numeric or out-of-range x/y (first: {_examples(bad_xy)})")
+        problems.append(
+            f"{len(bad_xy):,} nodes have non-numeric or out-of-range x/y (first: {_examples(bad_xy)})"
+        )
     bad_kind = [n for n, d in G.nodes(data=True) if d.get("kind") not in NODE_KINDS]
     if bad_kind:
-        problems.append(f"{len(bad_kind):,} nodes have a kind not in {NODE_KINDS} (first: {_examples(bad_kind)})")
+        problems.append(
+            f"{len(bad_kind):,} nodes have a kind not in {NODE_KINDS} (first: {_examples(bad_kind)})"
+        )
     if strict:
         res = G.graph.get("h3_resolution")
         bad_cell = [
@@ -268,7 +274,9 @@ def _check_edges(G: nx.MultiDiGraph, problems: list[str], strict: bool) -> None:
             problems.append(f"{len(lack):,} edges lack {a!r} (first: {_examples(lack)})")
     kinds = dict(G.nodes(data="kind"))
     wrong_dir = [
-        (u, v, k) for u, v, k in G.edges(keys=True) if kinds.get(v) == "departure" or kinds.get(u) == "arrival"
+        (u, v, k)
+        for u, v, k in G.edges(keys=True)
+        if kinds.get(v) == "departure" or kinds.get(u) == "arrival"
     ]
     if wrong_dir:
         problems.append(
@@ -280,29 +288,44 @@ def _check_edges(G: nx.MultiDiGraph, problems: list[str], strict: bool) -> None:
         problems.append(f"{len(not_line):,} edges have no LineString geometry (first: {_examples(not_line)})")
     if not strict:
         return
+    _check_edge_geometry(G, geoms, problems)
+    _check_edge_counts(G, problems)
+
+
+def _check_edge_geometry(
+    G: nx.MultiDiGraph, geoms: list[tuple[Any, Any, Any, Any]], problems: list[str]
+) -> None:
     off = []
     for u, v, k, g in geoms:
         if not isinstance(g, shapely.LineString) or g.is_empty:
             continue
         c = shapely.get_coordinates(g)
         a, b = G.nodes[u], G.nodes[v]
-        if not (
-            _close(c[0], (a.get("x"), a.get("y"))) and _close(c[-1], (b.get("x"), b.get("y")))
-        ):
+        if not (_close(c[0], (a.get("x"), a.get("y"))) and _close(c[-1], (b.get("x"), b.get("y")))):
             off.append((u, v, k))
     if off:
-        problems.append(f"{len(off):,} edge geometries do not start and end at their nodes (first: {_examples(off)})")
+        problems.append(
+            f"{len(off):,} edge geometries do not start and end at their nodes (first: {_examples(off)})"
+        )
+    lines = [(u, v, k, g) for (u, v, k, g) in geoms if isinstance(g, shapely.LineString)]
+    if lines:
+        from medroutes.geo import crosses_land
+
+        cross = crosses_land([g for *_, g in lines])
+        ex = [(u, v, k) for (u, v, k, _), c in zip(lines, cross, strict=True) if c]
+        if ex:
+            problems.append(f"{len(ex):,} edge geometries cross land (first: {_examples(ex)})")
+
+
+def _check_edge_counts(G: nx.MultiDiGraph, problems: list[str]) -> None:
     order = []
     negative = []
     for u, v, k, d in G.edges(keys=True, data=True):
         nv, nves, npass = d.get("n_voyages"), d.get("n_vessels"), d.get("n_passages", d.get("n_voyages"))
         if _is_num(nv) and _is_num(nves) and _is_num(npass) and not (0 < nv and nves <= nv <= npass):
             order.append((u, v, k))
-        for a in ("length_km", "incidents", "dead_missing"):
-            x = d.get(a)
-            if _is_num(x) and x < 0:
-                negative.append((u, v, k))
-                break
+        if any(_is_num(d.get(a)) and d[a] < 0 for a in ("length_km", "incidents", "dead_missing")):
+            negative.append((u, v, k))
     if order:
         problems.append(
             f"{len(order):,} edges break 0 < n_vessels <= n_voyages <= n_passages (first: {_examples(order)})"
@@ -311,15 +334,6 @@ def _check_edges(G: nx.MultiDiGraph, problems: list[str], strict: bool) -> None:
         problems.append(
             f"{len(negative):,} edges have a negative length_km, incidents or dead_missing (first: {_examples(negative)})"
         )
-    lines = [g for *_, g in geoms if isinstance(g, shapely.LineString)]
-    if lines:
-        from medroutes.geo import crosses_land
-
-        cross = crosses_land(lines)
-        if cross.any():
-            ex = [(u, v, k) for (u, v, k, g) in geoms if isinstance(g, shapely.LineString)]
-            ex = [e for e, c in zip(ex, cross, strict=True) if c]
-            problems.append(f"{len(ex):,} edge geometries cross land (first: {_examples(ex)})")
 
 
 def _close(c: Any, xy: tuple[Any, Any]) -> bool:

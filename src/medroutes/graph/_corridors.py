@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ from medroutes.tracks import Voyages
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["CorridorClustering", "identify_corridors", "resample_tracks", "chord_offsets"]
+__all__ = ["CorridorClustering", "chord_offsets", "identify_corridors", "resample_tracks"]
 
 _NO_ZONE = (AT_SEA, UNKNOWN)
 #: A partial voyage is assigned only if its best corridor is this much closer than the next best.
@@ -70,7 +70,9 @@ def resample_tracks(voyages: Voyages, n_points: int) -> tuple[NDArray[np.float64
     length = np.zeros(nv)
     has = end > start
     length[has] = within[end[has] - 1]
-    frac = np.divide(within, np.repeat(length, end - start), out=np.zeros(n), where=np.repeat(length, end - start) > 0)
+    frac = np.divide(
+        within, np.repeat(length, end - start), out=np.zeros(n), where=np.repeat(length, end - start) > 0
+    )
     g = 2.0 * row + frac  # monotone across voyages
     f = np.linspace(0.0, 1.0, n_points)
     q = (2.0 * np.arange(nv)[:, None] + f[None, :]).ravel()
@@ -141,16 +143,16 @@ def _sea_line(lonlat: NDArray[np.float64], fallback: NDArray[np.float64]) -> NDA
         return ll
     grid = sea_grid(5)
     parts = [ll[:1]]
-    for k in range(len(ll) - 1):
-        if cross[k]:
-            r = grid.route(ll[k, 0], ll[k, 1], ll[k + 1, 0], ll[k + 1, 1])
+    for j in range(len(ll) - 1):
+        if cross[j]:
+            r = grid.route(ll[j, 0], ll[j, 1], ll[j + 1, 0], ll[j + 1, 1])
             parts.append(r[1:])
         else:
-            parts.append(ll[k + 1 : k + 2])
+            parts.append(ll[j + 1 : j + 2])
     return np.vstack(parts)
 
 
-class CorridorClustering(ClusterMixin, BaseEstimator):
+class CorridorClustering(ClusterMixin, BaseEstimator):  # type: ignore[misc]
     """Cluster voyages into corridors (route families) between zones.
 
     For every origin-destination pair of zones, each voyage is resampled to
@@ -229,7 +231,7 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
     """
 
     #: Declared parameter limits: (type, lower bound inclusive, upper bound inclusive).
-    _parameter_constraints: dict[str, tuple[Any, float | None, float | None]] = {
+    _parameter_constraints: ClassVar[dict[str, tuple[Any, float | None, float | None]]] = {
         "n_points": (int, 4, 500),
         "distance_km": (float, 1e-6, None),
         "min_voyages": (int, 1, None),
@@ -261,15 +263,23 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
             v = getattr(self, name)
             if v is None and name == "partial_fraction":
                 continue
-            ok_type = isinstance(v, bool) if typ is bool else (
-                isinstance(v, (int, float)) and not isinstance(v, bool) and (typ is float or float(v).is_integer())
+            ok_type = (
+                isinstance(v, bool)
+                if typ is bool
+                else (
+                    isinstance(v, (int, float))
+                    and not isinstance(v, bool)
+                    and (typ is float or float(v).is_integer())
+                )
             )
             if not ok_type or (lo is not None and v < lo) or (hi is not None and v > hi):
                 lim = f" in [{lo}, {hi if hi is not None else 'inf'}]" if typ is not bool else ""
                 raise ConfigError(f"CorridorClustering: {name} must be {typ.__name__}{lim}, got {v!r}")
         q = self.band_quantiles
         if not (isinstance(q, (tuple, list)) and len(q) == 2 and 0 <= q[0] < q[1] <= 1):
-            raise ConfigError(f"CorridorClustering: band_quantiles must be (low, high) with 0 <= low < high <= 1, got {q!r}")
+            raise ConfigError(
+                f"CorridorClustering: band_quantiles must be (low, high) with 0 <= low < high <= 1, got {q!r}"
+            )
 
     def fit(self, X: Voyages, y: None = None) -> CorridorClustering:
         """Find the corridors of the voyages ``X``.
@@ -288,7 +298,9 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
         """
         self._check_params()
         if not isinstance(X, Voyages):
-            raise TypeError(f"fit expects Voyages from medroutes.tracks.split_voyages, got {type(X).__name__}")
+            raise TypeError(
+                f"fit expects Voyages from medroutes.tracks.split_voyages, got {type(X).__name__}"
+            )
         voy = X.compute()
         tab = voy.table
         if len(tab) == 0:
@@ -318,7 +330,9 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
             cand = np.flatnonzero(~complete & ~np.isin(dep, _NO_ZONE))
             partial = self._assign_partial(xy, length, dep, cand, clusters, labels)
         self.labels_ = labels
-        self.voyage_labels_ = pd.Series(labels, index=pd.Index(tab["voyage_id"].to_numpy(), name="voyage_id"), name="corridor_id")
+        self.voyage_labels_ = pd.Series(
+            labels, index=pd.Index(tab["voyage_id"].to_numpy(), name="voyage_id"), name="corridor_id"
+        )
         self.n_noise_ = int((labels < 0).sum())
         self.corridors_ = self._describe(voy, xy, clusters, centre_xy, labels, partial, complete)
         self.n_features_in_ = 2 * k
@@ -335,7 +349,9 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
         sample = idx
         if len(idx) > self.max_voyages_per_od:
             sample = np.sort(rng.choice(idx, size=int(self.max_voyages_per_od), replace=False))
-        model = AgglomerativeClustering(n_clusters=None, distance_threshold=float(self.distance_km), linkage="average")
+        model = AgglomerativeClustering(
+            n_clusters=None, distance_threshold=float(self.distance_km), linkage="average"
+        )
         lab = model.fit_predict(feats[sample])
         groups = [sample[lab == c] for c in np.unique(lab)]
         groups = [g for g in groups if len(g) >= m]
@@ -374,7 +390,15 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
         offs = chord_offsets(xy)
         refs = []
         for cid, (o, _, m) in enumerate(clusters):
-            refs.append((cid, o, np.median(offs[m], axis=0), float(np.median(length[m])), np.median(xy[m, -1, :], axis=0)))
+            refs.append(
+                (
+                    cid,
+                    o,
+                    np.median(offs[m], axis=0),
+                    float(np.median(length[m])),
+                    np.median(xy[m, -1, :], axis=0),
+                )
+            )
         for v in cand:
             dists = []
             for cid, o, prof, lc, end in refs:
@@ -384,7 +408,7 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
                 start = xy[v, 0]
                 chord = end - start
                 ln = float(np.hypot(*chord))
-                if cover < float(self.partial_fraction) or ln <= 0:
+                if cover < float(self.partial_fraction or 0.0) or ln <= 0:
                     continue
                 nrm = np.array([-chord[1], chord[0]]) / ln
                 mine = (xy[v] - start) @ nrm
@@ -419,7 +443,9 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
         lo_q, hi_q = self.band_quantiles
         land_geoms = np.asarray(land().geometry.to_numpy(), dtype=object)
         land_tree = shapely.STRtree(land_geoms)
-        od_counts = pd.Series(1, index=pd.MultiIndex.from_arrays([tab["departure_zone"], tab["arrival_zone"]]))
+        od_counts = pd.Series(
+            1, index=pd.MultiIndex.from_arrays([tab["departure_zone"], tab["arrival_zone"]])
+        )
         od_counts = od_counts[complete].groupby(level=[0, 1]).sum()
         rows = []
         lines = []
@@ -452,8 +478,8 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
                     "corridor_id": cid,
                     "origin_zone": o,
                     "destination_zone": d,
-                    "n_voyages": int(len(all_m)),
-                    "n_complete": int(len(comp)),
+                    "n_voyages": len(all_m),
+                    "n_complete": len(comp),
                     "n_partial": int(partial[all_m].sum()),
                     "share": len(all_m) / n_total,
                     "od_share": len(comp) / int(od_counts.get((o, d), len(comp)) or 1),
@@ -483,7 +509,7 @@ class CorridorClustering(ClusterMixin, BaseEstimator):
 
 
 def identify_corridors(voyages: Voyages, **params: Any) -> tuple[gpd.GeoDataFrame, pd.Series]:
-    """Function twin of :class:`CorridorClustering`: fit it and return its results.
+    """Fit a :class:`CorridorClustering` and return its corridors and labels (function twin).
 
     Parameters
     ----------

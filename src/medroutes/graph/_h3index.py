@@ -25,12 +25,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-
 import numpy as np
 from h3.api import basic_int as h3i
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["h3_keys", "latlng_to_cells", "CHUNK"]
+__all__ = ["CHUNK", "h3_keys", "latlng_to_cells"]
 
 #: Points processed per chunk: small enough that temporaries are reused from the heap
 #: (first touch of fresh memory is slow) and stay in cache.
@@ -226,7 +225,9 @@ def cells_for_keys(
         uk, first, inv = np.unique(keys[ok], return_index=True, return_inverse=True)
         idx = np.flatnonzero(ok)[first]
         la, lo = lat[idx].tolist(), lon[idx].tolist()
-        ucells = np.fromiter((h3i.latlng_to_cell(a, b, res) for a, b in zip(la, lo, strict=True)), np.uint64, len(uk))
+        ucells = np.fromiter(
+            (h3i.latlng_to_cell(a, b, res) for a, b in zip(la, lo, strict=True)), np.uint64, len(uk)
+        )
         out[ok] = ucells[inv]
     if amb.any():
         idx = np.flatnonzero(amb)
@@ -234,7 +235,10 @@ def cells_for_keys(
         good = np.isfinite(la) & np.isfinite(lo)
         vals = np.zeros(len(idx), dtype=np.uint64)
         vals[good] = np.fromiter(
-            (h3i.latlng_to_cell(a, b, res) for a, b in zip(la[good].tolist(), lo[good].tolist(), strict=True)),
+            (
+                h3i.latlng_to_cell(a, b, res)
+                for a, b in zip(la[good].tolist(), lo[good].tolist(), strict=True)
+            ),
             np.uint64,
             int(good.sum()),
         )

@@ -80,11 +80,11 @@ def add_incidents(G: nx.MultiDiGraph, incidents: pd.DataFrame, *, max_km: float)
             for c, a, b in zip(cells, n_inc.tolist(), n_dm.tolist(), strict=True):
                 if a:
                     G.nodes[c]["incidents"] = int(a)
-                    G.nodes[c]["dead_missing"] = int(round(b))
+                    G.nodes[c]["dead_missing"] = round(b)
     for (u, v, k, _), a, b in zip(edges, e_inc.tolist(), e_dm.tolist(), strict=True):
         if a:
             G.edges[u, v, k]["incidents"] = int(a)
-            G.edges[u, v, k]["dead_missing"] = int(round(b))
+            G.edges[u, v, k]["dead_missing"] = round(b)
     G.graph["n_incidents_mapped"] = int(mapped.sum())
     G.graph["n_incidents_unmapped"] = int((has_xy & ~mapped).sum())
     G.graph["n_incidents_no_location"] = int((~has_xy).sum())

@@ -18,10 +18,15 @@ import shapely
 from medroutes._atomic import atomic_path
 from medroutes.errors import DataFormatError, OutputError
 
-__all__ = ["save_graph", "load_graph", "FORMATS"]
+__all__ = ["FORMATS", "load_graph", "save_graph"]
 
 #: File suffix -> format name.
-FORMATS: dict[str, str] = {".geojson": "geojson", ".json": "geojson", ".graphml": "graphml", ".parquet": "parquet"}
+FORMATS: dict[str, str] = {
+    ".geojson": "geojson",
+    ".json": "geojson",
+    ".graphml": "graphml",
+    ".parquet": "parquet",
+}
 _GRAPH_KEY = "medroutes_graph"
 
 
@@ -78,7 +83,7 @@ def _graph_attrs_from_json(text: str | bytes) -> dict[str, Any]:
 
 
 def _scalar(v: Any) -> Any:
-    """A value GraphML/JSON can hold: numpy scalars unwrapped, containers as JSON text."""
+    """Return a value GraphML/JSON can hold: numpy scalars unwrapped, containers as JSON text."""
     if isinstance(v, np.generic):
         v = v.item()
     if isinstance(v, (str, int, float, bool)) or v is None:
@@ -180,18 +185,26 @@ def _json_props(d: dict[str, Any]) -> dict[str, Any]:
 
 
 def _write_geojson(G: nx.MultiDiGraph, tmp: Path) -> None:
-    feats = []
+    feats: list[dict[str, Any]] = []
     for n, d in G.nodes(data=True):
         props = {"element": "node", "id": n, **_json_props(d)}
         feats.append(
-            {"type": "Feature", "geometry": {"type": "Point", "coordinates": [d["x"], d["y"]]}, "properties": props}
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [d["x"], d["y"]]},
+                "properties": props,
+            }
         )
     for u, v, k, d in G.edges(keys=True, data=True):
         g = d.get("geometry")
         geom = json.loads(shapely.to_geojson(g)) if g is not None else None
         props = {"element": "edge", "u": u, "v": v, "key": k, **_json_props(d)}
         feats.append({"type": "Feature", "geometry": geom, "properties": props})
-    doc = {"type": "FeatureCollection", _GRAPH_KEY: json.loads(_graph_attrs_to_json(dict(G.graph))), "features": feats}
+    doc = {
+        "type": "FeatureCollection",
+        _GRAPH_KEY: json.loads(_graph_attrs_to_json(dict(G.graph))),
+        "features": feats,
+    }
     tmp.write_text(json.dumps(doc, allow_nan=False))
 
 
@@ -202,7 +215,9 @@ def _nan(v: Any) -> Any:
 def _read_geojson(p: Path) -> nx.MultiDiGraph:
     doc = json.loads(p.read_text())
     if doc.get("type") != "FeatureCollection" or _GRAPH_KEY not in doc:
-        raise DataFormatError(f"{str(p)!r} is a GeoJSON file but not a medroutes route graph (no {_GRAPH_KEY!r})")
+        raise DataFormatError(
+            f"{str(p)!r} is a GeoJSON file but not a medroutes route graph (no {_GRAPH_KEY!r})"
+        )
     G = nx.MultiDiGraph(**_graph_attrs_from_json(json.dumps(doc[_GRAPH_KEY])))
     edges = []
     for f in doc["features"]:
@@ -266,10 +281,18 @@ def _write_parquet(G: nx.MultiDiGraph, tmp: Path) -> None:
     import pyarrow.parquet as pq
     from pyproj import CRS
 
-    nodes = [{"element": "node", "id": n, **{k: _scalar(v) for k, v in d.items()}} for n, d in G.nodes(data=True)]
+    nodes = [
+        {"element": "node", "id": n, **{k: _scalar(v) for k, v in d.items()}} for n, d in G.nodes(data=True)
+    ]
     node_geom = [shapely.points(d["x"], d["y"]) for _, d in G.nodes(data=True)]
     edges = [
-        {"element": "edge", "u": u, "v": v, "key": k, **{a: _scalar(b) for a, b in d.items() if a != "geometry"}}
+        {
+            "element": "edge",
+            "u": u,
+            "v": v,
+            "key": k,
+            **{a: _scalar(b) for a, b in d.items() if a != "geometry"},
+        }
         for u, v, k, d in G.edges(keys=True, data=True)
     ]
     edge_geom = [d.get("geometry") for *_, d in G.edges(keys=True, data=True)]
@@ -282,9 +305,7 @@ def _write_parquet(G: nx.MultiDiGraph, tmp: Path) -> None:
     df = pd.concat([nf, ef], ignore_index=True, sort=False)
     for c in df.columns:
         if df[c].dtype == object:
-            df[c] = df[c].map(
-                lambda x: json.dumps(_jsonable(x)) if isinstance(x, (dict, list, tuple)) else x
-            )
+            df[c] = df[c].map(lambda x: json.dumps(_jsonable(x)) if isinstance(x, (dict, list, tuple)) else x)
     geoms = np.asarray(node_geom + edge_geom, dtype=object)
     df["geometry"] = shapely.to_wkb(geoms)
     table = pa.Table.from_pandas(df, preserve_index=False)
@@ -330,11 +351,11 @@ def _read_parquet(p: Path) -> nx.MultiDiGraph:
         if el == "node":
             for r in recs:
                 nid = r.pop("id")
-                G.add_node(nid, **{k: _py(v) for k, v in r.items()})
+                G.add_node(nid, **{str(k): _py(v) for k, v in r.items()})
         else:
             for r, g in zip(recs, geom[~is_node], strict=True):
                 u, v, k = r.pop("u"), r.pop("v"), int(r.pop("key"))
-                G.add_edge(u, v, key=k, geometry=g, **{a: _py(b) for a, b in r.items()})
+                G.add_edge(u, v, key=k, geometry=g, **{str(a): _py(b) for a, b in r.items()})
     return G
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
@@ -21,15 +22,15 @@ if TYPE_CHECKING:
     from medroutes.graph._config import GraphConfig
 
 __all__ = [
-    "most_used_path",
-    "path_to_linestring",
-    "edge_shares",
-    "cell_share",
-    "bottlenecks",
-    "od_matrix",
-    "graph_by_period",
-    "compare_graphs",
     "SEASONS",
+    "bottlenecks",
+    "cell_share",
+    "compare_graphs",
+    "edge_shares",
+    "graph_by_period",
+    "most_used_path",
+    "od_matrix",
+    "path_to_linestring",
 ]
 
 #: Meteorological seasons by month.
@@ -84,7 +85,7 @@ def _transition_costs(G: nx.MultiDiGraph) -> nx.DiGraph:
 
 
 def most_used_path(G: nx.MultiDiGraph, origin: Hashable, destination: Hashable) -> list[Hashable]:
-    """The most used route between two zones (or nodes) of a route graph.
+    """Find the most used route between two zones (or nodes) of a route graph.
 
     Voyages are treated as a Markov chain on the graph: from node ``u`` they
     continue to ``v`` with probability ``p(v | u)`` = the share of the
@@ -127,8 +128,8 @@ def most_used_path(G: nx.MultiDiGraph, origin: Hashable, destination: Hashable) 
 
 def path_to_linestring(G: nx.MultiDiGraph, path: list[Hashable]) -> shapely.LineString:
     """Join the edge geometries along ``path`` into one LineString (lon/lat)."""
-    parts = []
-    for u, v in zip(path[:-1], path[1:], strict=True):
+    parts: list[np.ndarray] = []
+    for u, v in itertools.pairwise(path):
         data = G.get_edge_data(u, v)
         if not data:
             raise ConfigError(f"no edge {u!r} -> {v!r} in the graph")
@@ -158,11 +159,15 @@ def edge_shares(G: nx.MultiDiGraph, *, min_voyages: int | None = None) -> pd.Dat
     """
     n = max(int(G.graph.get("n_voyages", 0)), 1)
     rows = [(u, v, k, int(d["n_voyages"])) for u, v, k, d in G.edges(keys=True, data=True)]
-    df = pd.DataFrame(rows, columns=["u", "v", "key", "n_voyages"]).astype({"n_voyages": "int64", "key": "int64"})
+    df = pd.DataFrame(rows, columns=["u", "v", "key", "n_voyages"]).astype(
+        {"n_voyages": "int64", "key": "int64"}
+    )
     df["share"] = df["n_voyages"] / n
     if min_voyages is not None:
         df = df.loc[df["n_voyages"] >= min_voyages]
-    return df.sort_values(["share", "u", "v"], ascending=[False, True, True], kind="stable").reset_index(drop=True)
+    return df.sort_values(["share", "u", "v"], ascending=[False, True, True], kind="stable").reset_index(
+        drop=True
+    )
 
 
 def cell_share(G: nx.MultiDiGraph, cell: Hashable) -> float:
@@ -222,7 +227,9 @@ def bottlenecks(G: nx.MultiDiGraph, k: int = 10) -> pd.DataFrame:
     src = [n for n, d in G.nodes(data=True) if d.get("kind") == "departure"]
     dst = [n for n, d in G.nodes(data=True) if d.get("kind") == "arrival"]
     if not src or not dst:
-        raise InsufficientDataError("bottlenecks need departure and arrival zone nodes (GraphConfig(zone_nodes=True))")
+        raise InsufficientDataError(
+            "bottlenecks need departure and arrival zone nodes (GraphConfig(zone_nodes=True))"
+        )
     bc = nx.betweenness_centrality_subset(H, src, dst, normalized=False, weight="cost")
     pairs = sum(1 for s in src for t in dst if nx.has_path(H, s, t))
     n = max(int(G.graph.get("n_voyages", 0)), 1)
@@ -238,14 +245,15 @@ def bottlenecks(G: nx.MultiDiGraph, k: int = 10) -> pd.DataFrame:
 
 def _table(voyages: Voyages | pd.DataFrame) -> pd.DataFrame:
     if isinstance(voyages, Voyages):
-        return voyages.table.compute() if voyages.is_lazy else voyages.table
+        lazy: Any = voyages.table
+        return lazy.compute() if voyages.is_lazy else voyages.table
     if isinstance(voyages, pd.DataFrame):
         return voyages
     raise TypeError(f"expected Voyages or a voyages table, got {type(voyages).__name__}")
 
 
 def od_matrix(voyages: Voyages | pd.DataFrame) -> pd.DataFrame:
-    """Number of voyages from each departure zone to each arrival zone.
+    """Count the voyages from each departure zone to each arrival zone.
 
     Parameters
     ----------
@@ -269,7 +277,17 @@ def od_matrix(voyages: Voyages | pd.DataFrame) -> pd.DataFrame:
     return m.astype("int64")
 
 
-_PERIOD_ALIAS = {"MS": "M", "ME": "M", "M": "M", "QS": "Q", "QE": "Q", "Q": "Q", "YS": "Y", "YE": "Y", "Y": "Y"}
+_PERIOD_ALIAS = {
+    "MS": "M",
+    "ME": "M",
+    "M": "M",
+    "QS": "Q",
+    "QE": "Q",
+    "Q": "Q",
+    "YS": "Y",
+    "YE": "Y",
+    "Y": "Y",
+}
 
 
 def _labels(table: pd.DataFrame, freq: str | ArrayLike | pd.Series) -> tuple[pd.Series, bool]:
@@ -347,14 +365,16 @@ def graph_by_period(
         inc = None
         if inc_labels is not None and incidents is not None:
             inc = incidents.loc[(inc_labels == lab).to_numpy()]
-        G = graph_from_voyages(voyages.select(ids), attributes=attributes, incidents=inc, zones=zones, config=config)
+        G = graph_from_voyages(
+            voyages.select(ids), attributes=attributes, incidents=inc, zones=zones, config=config
+        )
         G.graph["period"] = lab
         out[lab] = G
     return out
 
 
 def compare_graphs(G_a: nx.MultiDiGraph, G_b: nx.MultiDiGraph) -> pd.DataFrame:
-    """What changed between two route graphs (e.g. two periods), edge by edge.
+    """Tabulate what changed between two route graphs (e.g. two periods), edge by edge.
 
     Parameters
     ----------
@@ -389,7 +409,9 @@ def compare_graphs(G_a: nx.MultiDiGraph, G_b: nx.MultiDiGraph) -> pd.DataFrame:
     change = np.where(
         ~present_a,
         "added",
-        np.where(~present_b, "removed", np.where(df["delta_voyages"].to_numpy() != 0, "changed", "unchanged")),
+        np.where(
+            ~present_b, "removed", np.where(df["delta_voyages"].to_numpy() != 0, "changed", "unchanged")
+        ),
     )
     df["change"] = change
     df = df.reset_index()

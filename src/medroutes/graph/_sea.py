@@ -65,7 +65,9 @@ class SeaGrid:
             out[i] = self._sea[c]
         return out
 
-    def node_points(self, cells: NDArray[np.uint64]) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
+    def node_points(
+        self, cells: NDArray[np.uint64]
+    ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.bool_]]:
         """Node point (lon, lat) [deg] of each cell, and whether the cell centre is on land.
 
         The centre when it is at sea; otherwise a point inside the cell's sea
@@ -78,7 +80,9 @@ class SeaGrid:
             arr = np.array(known, dtype=np.float64).reshape(-1, 3)
             return arr[:, 0], arr[:, 1], arr[:, 2].astype(bool)
         lon, lat, land = self._node_points(cells)
-        self._points.update(zip(cells.tolist(), zip(lon.tolist(), lat.tolist(), land.tolist(), strict=True), strict=True))
+        self._points.update(
+            zip(cells.tolist(), zip(lon.tolist(), lat.tolist(), land.tolist(), strict=True), strict=True)
+        )
         return lon, lat, land
 
     def _node_points(
@@ -127,7 +131,7 @@ class SeaGrid:
         straight: list[int] | None
         try:
             straight = h3i.grid_path_cells(a, b)
-        except Exception:  # noqa: BLE001 - h3 cannot path across some pentagon distortions
+        except Exception:
             straight = None
         result: tuple[NDArray[np.uint64], bool]
         if straight is not None:
@@ -217,12 +221,14 @@ class SeaGrid:
                     continue
                 cost[n] = g + 1
                 came[n] = c
-                heapq.heappush(openq, (g + 1 + _gc_km(nlat, nlon, blat, blon) / spacing, next(counter), g + 1, n))
+                heapq.heappush(
+                    openq, (g + 1 + _gc_km(nlat, nlon, blat, blon) / spacing, next(counter), g + 1, n)
+                )
         return None
 
     # ------------------------------------------------------------------ edge geometry
     def route(self, lon_a: float, lat_a: float, lon_b: float, lat_b: float) -> NDArray[np.float64]:
-        """A polyline (lon, lat rows) from a to b that avoids land where it can.
+        """Return a polyline (lon, lat rows) from a to b that avoids land where it can.
 
         The straight segment when it does not touch land; otherwise a sea-only
         path over finer H3 cells (``res + 1`` down to :data:`MAX_ROUTE_RES`),
@@ -262,7 +268,7 @@ class SeaGrid:
 
 
 def nearest_sea_point(lon: float, lat: float, *, max_km: float = 30.0) -> tuple[float, float]:
-    """The point itself when at sea, else the closest of rings of candidates around it (lon, lat)."""
+    """Return the point when at sea, else the closest sea point on rings around it (lon, lat)."""
     if bool(is_at_sea(np.array([lon]), np.array([lat]))[0]):
         return lon, lat
     ang = np.linspace(0.0, 2.0 * np.pi, 32, endpoint=False)
@@ -279,7 +285,10 @@ def nearest_sea_point(lon: float, lat: float, *, max_km: float = 30.0) -> tuple[
 def _gc_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """Great-circle distance of scalars [km] (haversine, pure Python: no numpy overhead)."""
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    a = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    a = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+    )
     return 2.0 * 6371.0088 * math.asin(min(1.0, math.sqrt(a)))
 
 
@@ -303,5 +312,5 @@ def _string_pull(verts: NDArray[np.float64]) -> NDArray[np.float64]:
 
 @lru_cache(maxsize=16)
 def sea_grid(res: int) -> SeaGrid:
-    """The shared, cached :class:`SeaGrid` of one resolution."""
+    """Return the shared, cached :class:`SeaGrid` of one resolution."""
     return SeaGrid(res)

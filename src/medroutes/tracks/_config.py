@@ -14,7 +14,12 @@ __all__ = ["TrackConfig"]
 def _positive(name: str, value: object, *, allow_none: bool = False) -> None:
     if value is None and allow_none:
         return
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) or value <= 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or not math.isfinite(value)
+        or value <= 0
+    ):
         raise ConfigError(f"TrackConfig.{name} must be a finite number > 0, got {value!r}")
 
 
@@ -65,8 +70,14 @@ class TrackConfig:
         _positive("stop_speed_kn", self.stop_speed_kn, allow_none=True)
         _positive("stop_min_h", self.stop_min_h, allow_none=True)
         _positive("max_speed_kn", self.max_speed_kn, allow_none=True)
-        if isinstance(self.min_positions, bool) or not isinstance(self.min_positions, int) or self.min_positions < 1:
-            raise ConfigError(f"TrackConfig.min_positions must be an integer >= 1, got {self.min_positions!r}")
+        if (
+            isinstance(self.min_positions, bool)
+            or not isinstance(self.min_positions, int)
+            or self.min_positions < 1
+        ):
+            raise ConfigError(
+                f"TrackConfig.min_positions must be an integer >= 1, got {self.min_positions!r}"
+            )
         if not isinstance(self.check_land, bool):
             raise ConfigError(f"TrackConfig.check_land must be True or False, got {self.check_land!r}")
 

@@ -14,7 +14,7 @@ from medroutes.tracks._voyages import Voyages, _split_pandas
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["split_voyages_dask", "PARTITION_BITS"]
+__all__ = ["PARTITION_BITS", "split_voyages_dask"]
 
 #: ``voyage_id = partition << PARTITION_BITS | local id`` for dask-split voyages.
 PARTITION_BITS = 32
@@ -42,7 +42,10 @@ def merge_reports(frame: pd.DataFrame, n_partitions: int) -> QualityReport:
     n_out = int(frame.loc[frame["check"] == "_n_out", "n_rows"].sum())
     probs = frame.loc[~frame["check"].isin(["_n_in", "_n_out"])]
     agg = probs.groupby(["check", "column", "reason"], sort=False)["n_rows"].sum()
-    problems = tuple(Problem(str(c), str(col), str(r), int(n)) for (c, col, r), n in agg.items())
+    problems = tuple(
+        Problem(str(key[0]), str(key[1]), str(key[2]), int(n))
+        for key, n in zip(agg.index.tolist(), agg.tolist(), strict=True)
+    )
     notes = (f"merged from {n_partitions} dask partitions",)
     return QualityReport("voyage points", n_in, n_out, problems, notes)
 
@@ -51,15 +54,15 @@ def split_voyages_dask(
     ddf: Any, *, config: TrackConfig, zones: gpd.GeoDataFrame | None, on_short: str
 ) -> Voyages:
     """Lazy :class:`Voyages` of a dask DataFrame (see :func:`split_voyages`, section Dask)."""
-    import dask
     import dask.dataframe as dd
+    from dask.delayed import delayed
 
     shuffled = ddf.shuffle(on="vessel_id")
     meta_points, meta_table, _ = _split_part(ddf._meta, 0, config, zones, on_short)
     parts = shuffled.to_delayed()
-    split = dask.delayed(_split_part, pure=True, nout=3)
+    split = delayed(_split_part, pure=True, nout=3)
     results = [split(p, i, config, zones, on_short) for i, p in enumerate(parts)]
-    getitem = dask.delayed(operator.getitem, pure=True)
+    getitem = delayed(operator.getitem, pure=True)
     points = dd.from_delayed([getitem(r, 0) for r in results], meta=meta_points, verify_meta=False)
     table = dd.from_delayed([getitem(r, 1) for r in results], meta=meta_table, verify_meta=False)
     meta_q = pd.DataFrame({c: pd.Series(dtype=d) for c, d in _QUALITY_META.items()})

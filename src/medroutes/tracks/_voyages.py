@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import warnings
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,7 +19,7 @@ from medroutes.tracks._geodesic import geodesic_km
 if TYPE_CHECKING:
     import geopandas as gpd
 
-__all__ = ["Voyages", "split_voyages", "sort_positions_order", "is_dask_collection"]
+__all__ = ["Voyages", "is_dask_collection", "sort_positions_order", "split_voyages"]
 
 _NS_PER_H = 3.6e12
 _KM_PER_NM = 1.852
@@ -66,7 +65,7 @@ class Voyages:
     meta: dict[str, Any] = field(default_factory=dict)
 
     def __len__(self) -> int:
-        return int(len(self.table))
+        return len(self.table)
 
     @property
     def is_lazy(self) -> bool:
@@ -86,8 +85,10 @@ class Voyages:
         import geopandas as gpd
         import shapely
 
-        pts = self.points.compute() if self.is_lazy else self.points
-        tab = self.table.compute() if self.is_lazy else self.table
+        lazy_p: Any = self.points
+        lazy_t: Any = self.table
+        pts = lazy_p.compute() if self.is_lazy else self.points
+        tab = lazy_t.compute() if self.is_lazy else self.table
         vid = pts["voyage_id"].to_numpy()
         ids = tab["voyage_id"].to_numpy()
         pos = np.searchsorted(ids, vid) if np.all(np.diff(ids) > 0) else pd.Index(ids).get_indexer(vid)
@@ -127,11 +128,11 @@ class Voyages:
         """Compute dask-backed voyages into pandas (a no-op for pandas voyages)."""
         if not self.is_lazy:
             return self
-        import dask
+        from dask.base import compute
 
         from medroutes.tracks._dask import merge_reports
 
-        points, table, qframe = dask.compute(self.points, self.table, self.meta["quality_frame"])
+        points, table, qframe = compute(self.points, self.table, self.meta["quality_frame"])
         meta = {k: v for k, v in self.meta.items() if k != "quality_frame"}
         return Voyages(
             points=points.reset_index(drop=True),
@@ -154,7 +155,9 @@ class Voyages:
         head = html.escape(repr(self))
         if self.is_lazy:
             return f"<div>{head}</div>"
-        return f"<div><p>{head}</p>{self.table.head(10).to_html(index=False)}{self.quality._repr_html_()}</div>"
+        return (
+            f"<div><p>{head}</p>{self.table.head(10).to_html(index=False)}{self.quality._repr_html_()}</div>"
+        )
 
 
 # --------------------------------------------------------------------------- #
@@ -190,7 +193,9 @@ def _check_positions(positions: pd.DataFrame) -> None:
     missing = [c for c in _REQUIRED if c not in positions.columns]
     if missing:
         raise SchemaError(
-            "positions: missing required column" + ("s " if len(missing) > 1 else " ") + ", ".join(map(repr, missing))
+            "positions: missing required column"
+            + ("s " if len(missing) > 1 else " ")
+            + ", ".join(map(repr, missing))
         )
     for col in ("lat", "lon"):
         v = positions[col]
@@ -252,7 +257,7 @@ def _stationary(
     has_prev: NDArray[np.bool_],
     threshold: float,
 ) -> NDArray[np.bool_]:
-    """A fix is stationary when its SOG (or, where missing, the implied speed in and out) is below threshold."""
+    """Flag stationary fixes: SOG (or, where missing, the implied speed in and out) below threshold."""
     n = len(speed_in)
     has_next = np.zeros(n, dtype=bool)
     has_next[:-1] = has_prev[1:]
@@ -397,6 +402,111 @@ def split_voyages(
     return _split_pandas(positions, cfg, zones, on_short)
 
 
+@dataclass(slots=True)
+class _Rows:
+    """Per-fix arrays in (vessel, time) order while fixes are being dropped."""
+
+    take: NDArray[np.intp]  # row positions in the input frame
+    codes: NDArray[np.int64]
+    t: NDArray[np.int64]
+    lat: NDArray[np.float64]
+    lon: NDArray[np.float64]
+    step_km: NDArray[np.float64]
+    step_h: NDArray[np.float64]
+    new_voy: NDArray[np.bool_]
+
+    def keep(self, mask: NDArray[np.bool_]) -> None:
+        for name in self.__slots__:
+            setattr(self, name, getattr(self, name)[mask])
+
+
+def _sorted_rows(positions: pd.DataFrame) -> tuple[_Rows, NDArray[np.intp] | None]:
+    n_in = len(positions)
+    vid_col = positions["vessel_id"]
+    if vid_col.isna().any():
+        bad = vid_col.isna().to_numpy()
+        raise SchemaError(
+            f"positions: column 'vessel_id': {int(bad.sum()):,} of {n_in:,} rows are missing "
+            f"(first rows {list(positions.index[bad][:3])})"
+        )
+    codes, _ = pd.factorize(vid_col, sort=True)
+    codes = codes.astype(np.int64, copy=False)
+    t = _timestamps_ns(positions["timestamp"])
+    order = sort_positions_order(codes, t)
+    lat = positions["lat"].to_numpy(dtype=np.float64)
+    lon = positions["lon"].to_numpy(dtype=np.float64)
+    if order is not None:
+        codes, t, lat, lon = codes[order], t[order], lat[order], lon[order]
+    take = np.arange(n_in) if order is None else order
+    n = len(codes)
+    empty = np.zeros(n)
+    return _Rows(take, codes, t, lat, lon, empty, empty.copy(), np.zeros(n, dtype=bool)), order
+
+
+def _gap_split(r: _Rows, cfg: TrackConfig) -> tuple[NDArray[np.bool_], NDArray[np.bool_], int]:
+    """Fill steps; return (same vessel as previous fix, new segment, number of gaps)."""
+    n = len(r.codes)
+    has_prev = np.zeros(n, dtype=bool)
+    has_prev[1:] = r.codes[1:] == r.codes[:-1]
+    if n > 1:
+        r.step_km[1:] = geodesic_km(r.lat[:-1], r.lon[:-1], r.lat[1:], r.lon[1:])
+        r.step_h[1:] = np.diff(r.t) / _NS_PER_H
+    new_seg = ~has_prev | (r.step_h > cfg.max_gap_h)
+    if cfg.max_gap_km is not None:
+        new_seg |= r.step_km > cfg.max_gap_km
+    return has_prev, new_seg, int((has_prev & new_seg).sum())
+
+
+def _stop_split(
+    positions: pd.DataFrame,
+    r: _Rows,
+    order: NDArray[np.intp] | None,
+    has_prev: NDArray[np.bool_],
+    new_seg: NDArray[np.bool_],
+    cfg: TrackConfig,
+) -> tuple[NDArray[np.bool_], NDArray[np.bool_], int]:
+    """Return (fixes inside long stops, fixes that start a voyage after a stop, number of stops)."""
+    n = len(r.codes)
+    if not cfg.splits_at_stops or n == 0:
+        return np.zeros(n, dtype=bool), np.zeros(n, dtype=bool), 0
+    assert cfg.stop_speed_kn is not None and cfg.stop_min_h is not None
+    with np.errstate(divide="ignore", invalid="ignore"):
+        speed_in = np.where(
+            r.step_h > 0, r.step_km / _KM_PER_NM / r.step_h, np.where(r.step_km > 0, np.inf, 0.0)
+        )
+    speed_in[new_seg] = np.nan  # no step across a segment boundary
+    sog = None
+    if "sog_kn" in positions.columns:
+        sog = positions["sog_kn"].to_numpy(dtype=np.float64, na_value=np.nan)
+        if order is not None:
+            sog = sog[order]
+    stat = _stationary(sog, speed_in, has_prev & ~new_seg, cfg.stop_speed_kn)
+    return _stops(stat, new_seg, r.t, cfg.stop_min_h)
+
+
+def _examples(positions: pd.DataFrame, rows: NDArray[np.intp]) -> tuple[object, ...]:
+    return tuple(positions.index[rows[:3]].tolist())
+
+
+def _points_frame(positions: pd.DataFrame, r: _Rows, voyage_id: NDArray[np.int64]) -> pd.DataFrame:
+    identity = len(r.take) == len(positions) and bool(np.all(r.take == np.arange(len(positions))))
+    cols: dict[str, Any] = {}
+    for c in positions.columns:
+        if c == "timestamp":
+            cols[c] = pd.DatetimeIndex(r.t.view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
+        elif c == "lat":
+            cols[c] = r.lat
+        elif c == "lon":
+            cols[c] = r.lon
+        else:
+            col = positions[c]
+            cols[c] = col.array if identity else col.array.take(r.take)
+    cols["voyage_id"] = voyage_id
+    cols["step_km"] = r.step_km
+    cols["step_h"] = r.step_h
+    return pd.DataFrame(cols, copy=False)
+
+
 def _split_pandas(
     positions: pd.DataFrame,
     cfg: TrackConfig,
@@ -408,95 +518,38 @@ def _split_pandas(
     from medroutes.options import progress_bar
 
     steps = iter(
-        progress_bar(
-            ["sort", "steps", "stops", "voyages", "zones"], desc="split_voyages", unit="step", total=5
-        )
+        progress_bar(["sort", "steps", "stops", "voyages", "zones"], desc="split_voyages", unit="step")
     )
     next(steps, None)
     _check_positions(positions)
     n_in = len(positions)
-    vid_col = positions["vessel_id"]
-    if vid_col.isna().any():
-        bad = vid_col.isna().to_numpy()
-        raise SchemaError(
-            f"positions: column 'vessel_id': {int(bad.sum()):,} of {n_in:,} rows are missing "
-            f"(first rows {list(positions.index[bad][:3])})"
-        )
-    codes, uniques = pd.factorize(vid_col, sort=True)
-    codes = codes.astype(np.int64, copy=False)
-    t = _timestamps_ns(positions["timestamp"])
-    order = sort_positions_order(codes, t)
-    if order is not None:
-        codes = codes[order]
-        t = t[order]
-    lat = positions["lat"].to_numpy(dtype=np.float64)
-    lon = positions["lon"].to_numpy(dtype=np.float64)
-    if order is not None:
-        lat = lat[order]
-        lon = lon[order]
+    r, order = _sorted_rows(positions)
 
     next(steps, None)
-    n = len(codes)
-    has_prev = np.zeros(n, dtype=bool)
-    has_prev[1:] = codes[1:] == codes[:-1]
-    step_km = np.zeros(n)
-    step_h = np.zeros(n)
-    if n > 1:
-        step_km[1:] = geodesic_km(lat[:-1], lon[:-1], lat[1:], lon[1:])
-        step_h[1:] = np.diff(t) / _NS_PER_H
-    new_seg = ~has_prev | (step_h > cfg.max_gap_h)
-    if cfg.max_gap_km is not None:
-        new_seg |= step_km > cfg.max_gap_km
-    n_gaps = int((has_prev & new_seg).sum())
+    has_prev, new_seg, n_gaps = _gap_split(r, cfg)
 
     next(steps, None)
-    n_stops = 0
-    keep = None
-    stop_starts = np.zeros(n, dtype=bool)
-    if cfg.splits_at_stops and n > 0:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            speed_in = np.where(step_h > 0, step_km / _KM_PER_NM / step_h, np.where(step_km > 0, np.inf, 0.0))
-        speed_in[new_seg] = np.nan  # no step across a segment boundary
-        has_prev_seg = has_prev & ~new_seg
-        sog = None
-        if "sog_kn" in positions.columns:
-            sog = positions["sog_kn"].to_numpy(dtype=np.float64, na_value=np.nan)
-            if order is not None:
-                sog = sog[order]
-        assert cfg.stop_speed_kn is not None and cfg.stop_min_h is not None
-        stat = _stationary(sog, speed_in, has_prev_seg, cfg.stop_speed_kn)
-        drop, stop_starts, n_stops = _stops(stat, new_seg, t, cfg.stop_min_h)
-        if drop.any():
-            keep = ~drop
-    new_voy = new_seg | stop_starts
+    drop, stop_starts, n_stops = _stop_split(positions, r, order, has_prev, new_seg, cfg)
+    r.new_voy = new_seg | stop_starts
+    del has_prev, new_seg, stop_starts
 
     next(steps, None)
-    take = np.arange(n) if order is None else order
     problems: list[Problem] = []
-    if keep is not None:
-        n_stop_fixes = int((~keep).sum())
+    notes: list[str] = []
+    if drop.any():
         problems.append(
             Problem(
                 "in_stop",
                 "sog_kn",
                 f"are fixes inside stops of >= {cfg.stop_min_h:g} h below "
                 f"{cfg.stop_speed_kn:g} kn (moored or at anchor; part of no voyage)",
-                n_stop_fixes,
-                tuple(positions.index[take[~keep][:3]].tolist()),
+                int(drop.sum()),
+                _examples(positions, r.take[drop]),
             )
         )
-        take = take[keep]
-        new_voy = new_voy[keep]
-        step_km = step_km[keep]
-        step_h = step_h[keep]
-        lat = lat[keep]
-        lon = lon[keep]
-        t = t[keep]
-        codes = codes[keep]
-    voy = np.cumsum(new_voy) - 1
-    counts = np.bincount(voy) if len(voy) else np.zeros(0, dtype=np.int64)
-    short_v = counts < cfg.min_positions
-    notes: list[str] = []
+        r.keep(~drop)
+    voy = np.cumsum(r.new_voy) - 1
+    short_v = np.bincount(voy) < cfg.min_positions if len(voy) else np.zeros(0, dtype=bool)
     if on_short == "drop" and short_v.any():
         bad = short_v[voy]
         problems.append(
@@ -506,60 +559,33 @@ def _split_pandas(
                 f"belong to {int(short_v.sum()):,} voyages with fewer than {cfg.min_positions} positions "
                 "(dropped: on_short='drop')",
                 int(bad.sum()),
-                tuple(positions.index[take[bad][:3]].tolist()),
+                _examples(positions, r.take[bad]),
             )
         )
-        ok = ~bad
-        take, new_voy, step_km, step_h = take[ok], new_voy[ok], step_km[ok], step_h[ok]
-        lat, lon, t, codes = lat[ok], lon[ok], t[ok], codes[ok]
-        voy = np.cumsum(new_voy) - 1
-        counts = np.bincount(voy) if len(voy) else np.zeros(0, dtype=np.int64)
-        short_v = counts < cfg.min_positions
+        warnings.warn(
+            f"split_voyages: dropped {int(bad.sum()):,} positions of voyages shorter than "
+            f"{cfg.min_positions} positions",
+            DataQualityWarning,
+            stacklevel=3,
+        )
+        r.keep(~bad)
+        voy = np.cumsum(r.new_voy) - 1
+        short_v = np.zeros(int(voy[-1]) + 1 if len(voy) else 0, dtype=bool)
     elif short_v.any():
         notes.append(
             f"{int(short_v.sum()):,} voyages have fewer than {cfg.min_positions} positions "
             "(kept, flagged in column 'short')"
         )
-    step_km[new_voy] = 0.0
-    step_h[new_voy] = 0.0
+    r.step_km[r.new_voy] = 0.0
+    r.step_h[r.new_voy] = 0.0
     voyage_id = voy.astype(np.int64) + id_offset
-
-    identity = order is None and len(take) == n_in
-    cols: dict[str, Any] = {}
-    for c in positions.columns:
-        if c == "timestamp":
-            cols[c] = pd.DatetimeIndex(t.view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
-        elif c == "lat":
-            cols[c] = lat
-        elif c == "lon":
-            cols[c] = lon
-        else:
-            col = positions[c]
-            cols[c] = col.array if identity else col.array.take(take)
-    cols["voyage_id"] = voyage_id
-    cols["step_km"] = step_km
-    cols["step_h"] = step_h
-    points = pd.DataFrame(cols, copy=False)
+    points = _points_frame(positions, r, voyage_id)
 
     next(steps, None)
-    first = np.flatnonzero(new_voy)
-    last = np.empty_like(first)
-    if len(first):
-        last[:-1] = first[1:] - 1
-        last[-1] = len(new_voy) - 1
-    table = _voyage_table(
-        points=points,
-        first=first,
-        last=last,
-        codes=codes,
-        uniques=uniques,
-        t=t,
-        lat=lat,
-        lon=lon,
-        step_km=step_km,
-        zones=zones,
-    )
-    table.insert(0, "voyage_id", voyage_id[first] if len(first) else np.zeros(0, dtype=np.int64))
+    first = np.flatnonzero(r.new_voy)
+    last = np.r_[first[1:] - 1, len(r.new_voy) - 1] if len(first) else first
+    table = _voyage_table(points=points, first=first, last=last, r=r, zones=zones)
+    table.insert(0, "voyage_id", voyage_id[first])
     table["short"] = short_v
     if n_gaps:
         notes.append(f"{n_gaps:,} reporting gaps > {cfg.max_gap_h:g} h split tracks")
@@ -567,13 +593,6 @@ def _split_pandas(
         notes.append(f"{n_stops:,} stops >= {cfg.stop_min_h:g} h split tracks")
     notes.insert(0, f"{len(table):,} voyages of {int(table['vessel_id'].nunique()):,} vessels")
     quality = QualityReport("voyage points", n_in, len(points), tuple(problems), tuple(notes))
-    if on_short == "drop" and any(p.check == "short_voyage" for p in problems):
-        warnings.warn(
-            f"split_voyages: dropped {sum(p.n_rows for p in problems if p.check == 'short_voyage'):,} "
-            f"positions of voyages shorter than {cfg.min_positions} positions",
-            DataQualityWarning,
-            stacklevel=3,
-        )
     next(steps, None)
     return Voyages(points=points, table=table, quality=quality, config=cfg)
 
@@ -583,32 +602,24 @@ def _voyage_table(
     points: pd.DataFrame,
     first: NDArray[np.intp],
     last: NDArray[np.intp],
-    codes: NDArray[np.int64],
-    uniques: Sequence[Any] | pd.Index,
-    t: NDArray[np.int64],
-    lat: NDArray[np.float64],
-    lon: NDArray[np.float64],
-    step_km: NDArray[np.float64],
+    r: _Rows,
     zones: gpd.GeoDataFrame | None,
 ) -> pd.DataFrame:
     from medroutes.geo import assign_zone
 
-    if len(first):
-        dist = np.add.reduceat(step_km, first)
-    else:
-        dist = np.zeros(0)
+    t, lat, lon = r.t, r.lat, r.lon
+    dist = np.add.reduceat(r.step_km, first) if len(first) else np.zeros(0)
     n_pos = (last - first + 1).astype(np.int64)
     dur = (t[last] - t[first]) / _NS_PER_H
     with np.errstate(divide="ignore", invalid="ignore"):
         mean_sog = np.where(dur > 0, dist / _KM_PER_NM / dur, np.nan)
-    vessel = pd.Index(uniques).take(codes[first])
     dep = assign_zone(lon[first], lat[first], zones, kind="departure")
     arr = assign_zone(lon[last], lat[last], zones, kind="arrival")
     ts = pd.DatetimeIndex(t[first].view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
     te = pd.DatetimeIndex(t[last].view("datetime64[ns]"), dtype="datetime64[ns, UTC]")
     table = pd.DataFrame(
         {
-            "vessel_id": np.asarray(vessel),
+            "vessel_id": points["vessel_id"].array.take(first),
             "start_time": ts,
             "end_time": te,
             "departure_zone": pd.array(dep, dtype="str"),
@@ -623,8 +634,6 @@ def _voyage_table(
             "end_lat": lat[last],
         }
     )
-    if "vessel_id" in points.columns:
-        table["vessel_id"] = points["vessel_id"].to_numpy()[first] if len(first) else table["vessel_id"]
     if "outcome" in points.columns:
         table["outcome"] = points["outcome"].iloc[last].to_numpy()
     for col in ("vessel_type", "source"):
