@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -28,3 +29,13 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "medroutes-ci"))
+
+
+@pytest.fixture(scope="session")
+def small_scenario():
+    """The 'calm-summer-week' scenario (seed 11), generated once for the reliability suite."""
+    synthetic = pytest.importorskip("medroutes.synthetic")
+    import medroutes as mr
+
+    with mr.set_options(progress=False):
+        return synthetic.generate_scenario("calm-summer-week", seed=11)

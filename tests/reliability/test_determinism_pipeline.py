@@ -107,11 +107,6 @@ def test_report_records_version_seed_and_input_sha256(two_runs):
     assert str(run) not in html, "the report embeds an absolute path of this machine"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: `medroutes voyages` and `medroutes graph` outputs record neither the medroutes version "
-    "nor a fingerprint of the positions they were built from",
-)
 def test_voyages_and_graph_outputs_record_version_and_input_fingerprint(two_runs):
     base, _, _ = two_runs
     run = base / "run-a"

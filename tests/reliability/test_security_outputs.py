@@ -27,11 +27,8 @@ def _payload(tag: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def scenario():
-    import medroutes as mr
-
-    with mr.set_options(progress=False):
-        return synthetic.generate_scenario("calm-summer-week", seed=3)
+def scenario(small_scenario):
+    return small_scenario
 
 
 def _hostile(sc, make):

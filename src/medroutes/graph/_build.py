@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, cast
 
 import networkx as nx
@@ -49,6 +50,12 @@ class ZoneCodes:
     @classmethod
     def build(cls, zones: gpd.GeoDataFrame | None) -> ZoneCodes:
         """Codes and node points of the departure and arrival zones of ``zones`` (default built-in)."""
+        if zones is None:
+            return _builtin_zone_codes()
+        return cls._build(zones)
+
+    @classmethod
+    def _build(cls, zones: gpd.GeoDataFrame | None) -> ZoneCodes:
         from medroutes.geo import zone_centroids
         from medroutes.geo import zones as builtin_zones
 
@@ -71,6 +78,11 @@ class ZoneCodes:
         dep = {i: int(c) for i, c, k in zip(zid, codes, kind, strict=True) if k == "departure"}
         arr = {i: int(c) for i, c, k in zip(zid, codes, kind, strict=True) if k == "arrival"}
         return cls(dep, arr, table)
+
+
+@lru_cache(maxsize=1)
+def _builtin_zone_codes() -> ZoneCodes:
+    return ZoneCodes._build(None)
 
 
 # --------------------------------------------------------------------------- #

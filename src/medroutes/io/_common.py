@@ -197,7 +197,7 @@ def _check_truncated(path: Path, n_fields: int, encoding: str) -> None:
     if tail.endswith((b"\n", b"\r")):
         return
     start = tail.rfind(b"\n") + 1
-    last = tail[start:].decode(encoding, errors="replace")
+    last = tail[start:].decode(encoding, errors="replace").replace("\r", "")  # a bare CR breaks csv.reader
     fields = next(csv.reader([last]), [])
     if len(fields) < n_fields:
         offset = size - (len(tail) - start)

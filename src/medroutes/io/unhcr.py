@@ -95,7 +95,7 @@ def read_unhcr_arrivals(
                 f"column 'unix_timestamp': {int(off.sum()):,} of {n:,} rows disagree with data_date (first rows {list(raw.index[off][:3])})"
             )
     arrivals = pd.to_numeric(raw["individuals"], errors="coerce")
-    bad_n = arrivals.isna() | (arrivals < 0) | (arrivals != np.floor(arrivals))
+    bad_n = arrivals.isna() | ~np.isfinite(arrivals) | (arrivals < 0) | (arrivals != np.floor(arrivals))
     if bad_n.any():
         problems.append(
             f"column 'individuals': {int(bad_n.sum()):,} of {n:,} rows are missing, negative or not whole numbers (first rows {list(raw.index[bad_n][:3])})"

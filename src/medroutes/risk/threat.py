@@ -35,6 +35,8 @@ __all__ = [
 NAIVE_FLOOR = 0.5 / 7.0
 
 _LAGS = ("lag1", "mean7", "mean28", "seasonal")
+_RECENT = _LAGS[:3]  # recent-departure lags: need 28 days of history
+_MIN_SEASON_DAYS = 365  # training days with a seasonal level needed to use it (one annual cycle)
 _SEASON_LAG = 364  # 52 weeks: same season and weekday one year earlier [days]
 _HALF_WINDOW = 3  # the naive windows are 7 days long
 
@@ -276,6 +278,14 @@ class DeparturePressureModel:
     of days ``t-7..t-1`` and ``t-28..t-1``; the seasonal-naive level
     (:func:`seasonal_naive`); the zone (categorical). Lags use past days only.
 
+    Days without the lag history (the first 28 days of each zone) are not
+    used for training, and are counted in ``n_dropped_`` and ``notes_``. The
+    seasonal level is used only when at least 365 training days have it (it
+    needs 52 weeks and 3 days of history): fitted on part of a year, its
+    coefficient is identified from one season and extrapolates in the others
+    (measured: forecasts 4-7 times too high in summer). Otherwise it is left
+    out, and ``notes_`` says so.
+
     Parameters
     ----------
     estimator : {"hgb", "glm"}
@@ -288,8 +298,9 @@ class DeparturePressureModel:
     use_weather
         Use ``wind_kn`` and ``hs_m`` when a weather table is given.
     use_lags
-        Use the recent-departure and seasonal-level features (needs 28 days of
-        history per row); ``False`` fits season, weather and zone only, for short series.
+        Use the recent-departure features (28 days of history per row) and,
+        with a year of training rows that have it, the seasonal level (367 days);
+        ``False`` fits season, weather and zone only, for short series.
     max_iter, learning_rate
         Boosting iterations and learning rate (``"hgb"``); ``max_iter`` is the
         solver's limit for ``"glm"``.
@@ -303,11 +314,16 @@ class DeparturePressureModel:
     estimator_
         The fitted scikit-learn estimator.
     feature_names_
-        Feature columns used.
+        Feature columns used (without ``seasonal`` when it was left out).
     zones_
         Zones seen in ``fit``.
     n_train_
-        Number of training rows (days with a complete lag history).
+        Number of training rows (zone-days with the history of every lag used).
+    n_dropped_
+        Number of zone-days not used for training because their lag history was incomplete.
+    notes_
+        What ``fit`` left out or filled, in words (features not used, rows
+        dropped, weather missing on some days).
 
     References
     ----------
@@ -390,7 +406,7 @@ class DeparturePressureModel:
     def _design(self, X: pd.DataFrame) -> Any:
         if self.estimator == "hgb":
             return X[self.feature_names_]
-        # GLM: log1p lags, impute unavailable seasonal level / weather with training means, one-hot zone
+        # GLM: log1p lags, impute missing weather with training means, one-hot zone
         Z = X[[c for c in self.feature_names_ if c != "zone"]].copy()
         for c in _LAGS:
             if c in Z.columns:
@@ -418,26 +434,80 @@ class DeparturePressureModel:
         -------
         DeparturePressureModel
             ``self``.
+
+        Raises
+        ------
+        InsufficientDataError
+            Fewer than 60 zone-days with a 28-day history (28 zone-days with ``use_lags=False``).
+        SchemaError
+            Malformed counts, or a weather table that matches no zone and day.
         """
         self._validate_params()
         self.zones_ = None
-        X, y, _ = self._features(counts, weather, value)
+        X, y, key = self._features(counts, weather, value)
         self.zones_ = list(X["zone"].cat.categories)
-        ok = X[[c for c in _LAGS[:3] if c in X.columns]].notna().all(axis=1).to_numpy()
+        features = list(X.columns)
+        notes: list[str] = []
+        usable = np.ones(len(X), dtype=bool)
+        if self.use_lags:
+            usable = X[list(_RECENT)].notna().all(axis=1).to_numpy()
+            with_season = usable & X["seasonal"].notna().to_numpy()
+            n_season_days = int(key.loc[with_season, "date"].nunique())
+            if n_season_days >= _MIN_SEASON_DAYS:
+                usable = with_season
+            else:
+                # Fitted on less than a full year, the seasonal level is identified from one season only
+                # and extrapolates at forecast time (measured: x4-7 too high in summer, see the methodology).
+                features.remove("seasonal")
+                notes.append(
+                    f"seasonal level not used: {n_season_days} training days have 52 weeks of history, "
+                    f"need {_MIN_SEASON_DAYS} (a full year) to fit it"
+                )
+        n_usable = int(usable.sum())
         need = 60 if self.use_lags else 28
-        if ok.sum() < need:
+        if n_usable < need:
             raise InsufficientDataError(
-                f"DeparturePressureModel: {int(ok.sum())} usable zone-days"
-                + (" with a 28-day history" if self.use_lags else "")
+                f"DeparturePressureModel: {n_usable} of {len(X):,} zone-days of column {value!r} usable"
+                + (" (with a 28-day history of departures)" if self.use_lags else "")
                 + f"; need at least {need}"
-                + (" (use_lags=False needs no history)" if self.use_lags else "")
+                + (", or use_lags=False, which needs no history" if self.use_lags else "")
             )
-        self.feature_names_ = list(X.columns)
-        Xo = X.loc[ok]
+        if n_usable < len(X):
+            hist = 28 if "seasonal" not in features else _SEASON_LAG + _HALF_WINDOW
+            notes.append(
+                f"{len(X) - n_usable:,} of {len(X):,} zone-days without the {hist}-day history of the lags "
+                "were not used for training"
+            )
+        notes += self._check_weather(X.loc[usable], key.loc[usable])
+        self.feature_names_ = features
         with _single_thread():
-            self._fit(Xo, y[ok])
-        self.n_train_ = int(ok.sum())
+            self._fit(X.loc[usable], y[usable])
+        self.n_train_ = n_usable
+        self.n_dropped_ = len(X) - n_usable
+        self.notes_ = tuple(notes)
         return self
+
+    @staticmethod
+    def _check_weather(X: pd.DataFrame, key: pd.DataFrame) -> list[str]:
+        """Refuse weather that matches no zone; report weather missing on some training zone-days."""
+        notes = []
+        for c in ("wind_kn", "hs_m"):
+            if c not in X.columns:
+                continue
+            miss = X[c].isna().to_numpy()
+            if miss.all():
+                raise SchemaError(
+                    f"weather: column {c!r} has no value on any of the {len(X):,} training zone-days; the "
+                    f"weather 'region' must equal the counts' 'zone_id' ({sorted(key['zone_id'].unique())}) "
+                    "and cover the same dates"
+                )
+            if miss.any():
+                zones = sorted(key.loc[miss, "zone_id"].unique())
+                notes.append(
+                    f"weather column {c!r} missing on {int(miss.sum()):,} of {len(X):,} training zone-days "
+                    f"(zones {zones}): filled with the training mean (glm) or treated as missing (hgb)"
+                )
+        return notes
 
     def _fit(self, Xo: pd.DataFrame, y: np.ndarray) -> None:
         if self.estimator == "hgb":
@@ -477,7 +547,8 @@ class DeparturePressureModel:
         Parameters
         ----------
         counts
-            Complete daily series including enough history for the lags (28 days).
+            Complete daily series including enough history for the lags (28 days,
+            367 when the seasonal level is in ``feature_names_``).
         weather
             Weather table, as in :meth:`fit`.
         value
@@ -494,7 +565,7 @@ class DeparturePressureModel:
 
             raise NotFittedError("DeparturePressureModel is not fitted; call fit(counts, weather) first")
         X, y, key = self._features(counts, weather, value)
-        ok = X[[c for c in _LAGS[:3] if c in X.columns]].notna().all(axis=1).to_numpy()
+        ok = X[[c for c in _LAGS if c in self.feature_names_]].notna().all(axis=1).to_numpy()
         pred = np.full(len(X), np.nan)
         if ok.any():
             with _single_thread():
@@ -654,9 +725,9 @@ def backtest(
         for k in ("model", "seasonal_naive", "persistence")
     }
     imp = {k: 1.0 - dev["model"] / dev[k] for k in ("seasonal_naive", "persistence")}
-    notes: tuple[str, ...] = ()
+    notes = tuple(f"model: {n}" for n in m.notes_)
     if int((~valid).sum()):
-        notes = (
+        notes += (
             f"{int((~valid).sum()):,} held-out zone-days without a full baseline history were not scored",
         )
     return BacktestResult(
