@@ -7,23 +7,14 @@ when it is absent; the package itself never reads it.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import matplotlib
 import pytest
 
 matplotlib.use("Agg")
 
-REPO = Path(__file__).resolve().parents[1]
-DATA_DIR = REPO / "tests" / "data"
-SAMPLE_DIR = REPO / "sample_data"
-SHARED_DIR = Path(os.environ.get("MEDROUTES_SHARED_DIR", REPO.parent / "shared" / "data"))
+from _testpaths import DATA_DIR, REPO, SAMPLE_DIR, SHARED_DIR, requires_shared
 
-requires_shared = pytest.mark.skipif(
-    not SHARED_DIR.exists(),
-    reason=f"real open data folder {SHARED_DIR} (../shared/data) is not present on this machine",
-)
+__all__ = ["DATA_DIR", "REPO", "SAMPLE_DIR", "SHARED_DIR", "requires_shared"]
 
 
 @pytest.fixture(autouse=True)

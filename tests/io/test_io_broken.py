@@ -6,7 +6,7 @@ import re
 
 import pandas as pd
 import pytest
-from _io_testpaths import DATA_DIR
+from _testpaths import DATA_DIR
 
 import medroutes as mr
 from medroutes.errors import DataFormatError, SchemaError

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from _io_testpaths import DATA_DIR
+from _testpaths import DATA_DIR
 
 from medroutes.cli import main
 

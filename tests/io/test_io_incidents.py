@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _io_testpaths import DATA_DIR, SAMPLE_DIR
+from _testpaths import DATA_DIR, SAMPLE_DIR
 
 import medroutes as mr
 from medroutes.errors import DataFormatError, SchemaError

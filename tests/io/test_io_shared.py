@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _io_testpaths import SHARED_DIR, requires_shared
+from _testpaths import SHARED_DIR, requires_shared
 
 import medroutes as mr
 

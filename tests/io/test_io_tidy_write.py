@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-from _io_testpaths import DATA_DIR
+from _testpaths import DATA_DIR
 
 import medroutes as mr
 from medroutes.errors import DataFormatError, OutputError, SchemaError

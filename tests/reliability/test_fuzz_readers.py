@@ -357,7 +357,14 @@ _Y4048 = (
     "bug: io.nmea._times: a leading timestamp (or tag-block time) outside 1677-2262 raises "
     "OutOfBoundsDatetime instead of counting the line as bad_time"
 )
+_DUPCOL = (
+    "bug: a header whose names collide once stripped ('dead\\x1c...' and 'dead': Python strips control "
+    "characters as white space) gives two 'dead' columns; schema._to_float fails with TypeError instead of "
+    "a SchemaError/DataFormatError naming the repeated column"
+)
 KNOWN_BUGS: dict[tuple[str, str], str] = {
+    ("read_tidy_incidents", "tidy-incidents-header-control-chars.csv"): _DUPCOL,
+    ("read_incidents", "tidy-incidents-header-control-chars.csv"): _DUPCOL,
     ("read_iom_mmp", "iom-atheris-duplicate-alias.csv"): _DUP,
     ("read_incidents", "iom-atheris-duplicate-alias.csv"): _DUP,
     ("read_nmea", "nmea-year-4048.nmea"): _Y4048,

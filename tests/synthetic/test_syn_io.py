@@ -11,7 +11,7 @@ import pytest
 
 import medroutes
 import medroutes.synthetic as syn
-from conftest import SAMPLE_DIR
+from _testpaths import SAMPLE_DIR
 from medroutes.cli import main
 from medroutes.errors import DataFormatError, OutputError
 

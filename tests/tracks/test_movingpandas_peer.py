@@ -25,7 +25,7 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from _tracks_testpaths import SHARED_DIR, requires_shared
+from _testpaths import SHARED_DIR, requires_shared
 
 from medroutes.tracks import TrackConfig, clean_positions, split_voyages
 

@@ -80,6 +80,7 @@ def read_unhcr_arrivals(
     )
     n = len(raw)
     date = pd.to_datetime(raw["data_date"].str.strip(), format="%Y-%m-%d", utc=True, errors="coerce")
+    date = date.where(date.dt.year.between(1678, 2261))  # outside datetime64[ns]: reported as not a date
     problems: list[str] = []
     bad = date.isna()
     if bad.any():
