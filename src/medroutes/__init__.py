@@ -45,7 +45,19 @@ RESPONSIBLE_USE = (
     "(UNCLOS art. 98; SOLAS ch. V reg. 33; 1979 SAR Convention)."
 )
 
-_SUBMODULES = ("io", "geo", "schema", "synthetic", "tracks", "graph", "risk", "plot", "report", "cli", "datasets")
+_SUBMODULES = (
+    "io",
+    "geo",
+    "schema",
+    "synthetic",
+    "tracks",
+    "graph",
+    "risk",
+    "plot",
+    "report",
+    "cli",
+    "datasets",
+)
 
 __all__ = [
     "__version__",

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from medroutes.errors import MedroutesError
 
-__all__ = ["main", "build_parser", "COMMAND_MODULES"]
+__all__ = ["COMMAND_MODULES", "build_parser", "main"]
 
 #: Sub-command name -> module implementing ``add_parser`` and ``run``.
 COMMAND_MODULES: dict[str, str] = {
@@ -48,7 +48,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"medroutes {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for name, modname in COMMAND_MODULES.items():
+    for modname in COMMAND_MODULES.values():
         try:
             mod = importlib.import_module(modname)
         except ModuleNotFoundError as exc:  # a stage not installed in this build
@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except MedroutesError as exc:
         msg = str(exc).strip().splitlines()
-        print(f"medroutes {args.command}: error: {type(exc).__name__}: {msg[0] if msg else ''}", file=sys.stderr)
+        print(
+            f"medroutes {args.command}: error: {type(exc).__name__}: {msg[0] if msg else ''}", file=sys.stderr
+        )
         for line in msg[1:]:
             print(f"  {line.strip()}", file=sys.stderr)
         return 2

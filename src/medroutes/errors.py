@@ -9,16 +9,16 @@ and also from the builtin that fits it, so ``except ValueError`` keeps working
 from __future__ import annotations
 
 __all__ = [
-    "MedroutesError",
-    "SchemaError",
-    "DataFormatError",
     "ConfigError",
+    "DataFormatError",
+    "DataQualityWarning",
     "GraphValidationError",
     "InsufficientDataError",
+    "MedroutesError",
+    "MedroutesWarning",
     "OptionalDependencyError",
     "OutputError",
-    "MedroutesWarning",
-    "DataQualityWarning",
+    "SchemaError",
 ]
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from medroutes.errors import ConfigError
 
-__all__ = ["set_options", "get_options", "progress_bar"]
+__all__ = ["get_options", "progress_bar", "set_options"]
 
 T = TypeVar("T")
 

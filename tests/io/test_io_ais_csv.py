@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _testpaths import DATA_DIR, SAMPLE_DIR
 
 import medroutes as mr
+from _testpaths import DATA_DIR, SAMPLE_DIR
 from medroutes.errors import DataFormatError, DataQualityWarning, SchemaError
 from medroutes.io import dma, marinecadastre
 

@@ -6,9 +6,9 @@ import re
 
 import pandas as pd
 import pytest
-from _testpaths import DATA_DIR
 
 import medroutes as mr
+from _testpaths import DATA_DIR
 from medroutes.errors import DataFormatError, SchemaError
 
 BROKEN = DATA_DIR / "broken"

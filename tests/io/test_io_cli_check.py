@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from _testpaths import DATA_DIR
-
 from medroutes.cli import main
 
 

@@ -7,9 +7,9 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from _testpaths import DATA_DIR, SAMPLE_DIR
 
 import medroutes as mr
+from _testpaths import DATA_DIR, SAMPLE_DIR
 from medroutes.errors import DataFormatError, SchemaError
 from medroutes.io import iom
 

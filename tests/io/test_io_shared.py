@@ -8,9 +8,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from _testpaths import SHARED_DIR, requires_shared
 
 import medroutes as mr
+from _testpaths import SHARED_DIR, requires_shared
 
 pytestmark = [requires_shared, pytest.mark.shared]
 

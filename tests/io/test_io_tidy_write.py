@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pandas.testing as pdt
 import pytest
-from _testpaths import DATA_DIR
 
 import medroutes as mr
+from _testpaths import DATA_DIR
 from medroutes.errors import DataFormatError, OutputError, SchemaError
 
 

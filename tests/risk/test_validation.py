@@ -14,10 +14,9 @@ import pytest
 from scipy.stats import spearmanr
 
 import medroutes as mr
+from _testpaths import SHARED_DIR, requires_shared
 from medroutes.errors import DataQualityWarning
 from medroutes.risk import INSUFFICIENT, backtest, complete_days, loss_of_life, score_risk
-
-from _testpaths import SHARED_DIR, requires_shared
 
 IOM = SHARED_DIR / "iom_mmp_global_2014-2023_kaggle.csv"
 UNHCR = SHARED_DIR / "unhcr_italy_daily_sea_arrivals_2015-10_2026-03.csv"

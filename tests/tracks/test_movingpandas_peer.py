@@ -25,8 +25,8 @@ from datetime import timedelta
 import numpy as np
 import pandas as pd
 import pytest
-from _testpaths import SHARED_DIR, requires_shared
 
+from _testpaths import SHARED_DIR, requires_shared
 from medroutes.tracks import TrackConfig, clean_positions, split_voyages
 
 with warnings.catch_warnings():

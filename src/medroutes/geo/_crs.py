@@ -17,18 +17,20 @@ from functools import lru_cache
 
 import numpy as np
 import pyproj
+from numpy.typing import ArrayLike, NDArray
 from pyproj.crs import ProjectedCRS
 from pyproj.crs.coordinate_operation import LambertAzimuthalEqualAreaConversion
-from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["MED_CRS", "MED_CRS_PROJ4", "to_med_xy", "from_med_xy"]
+__all__ = ["MED_CRS", "MED_CRS_PROJ4", "from_med_xy", "to_med_xy"]
 
 #: PROJ string of the Mediterranean equal-area CRS [m].
 MED_CRS_PROJ4 = "+proj=laea +lat_0=35 +lon_0=18 +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
 
 #: The Mediterranean equal-area CRS as a :class:`pyproj.CRS` (named, so it shows in GeoPackage/GeoJSON metadata).
 MED_CRS: pyproj.CRS = ProjectedCRS(
-    conversion=LambertAzimuthalEqualAreaConversion(latitude_natural_origin=35.0, longitude_natural_origin=18.0),
+    conversion=LambertAzimuthalEqualAreaConversion(
+        latitude_natural_origin=35.0, longitude_natural_origin=18.0
+    ),
     name="medroutes Mediterranean LAEA (35N 18E)",
 )
 

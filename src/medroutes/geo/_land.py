@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import shapely
 from numpy.typing import ArrayLike, NDArray
+from scipy.spatial import cKDTree
 
 from medroutes.geo._crs import MED_CRS, to_med_xy
 
@@ -16,13 +17,13 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
-    "land",
-    "is_at_sea",
-    "distance_to_coast_km",
-    "crosses_land",
-    "haversine_km",
     "EARTH_RADIUS_KM",
     "LAND_BBOX",
+    "crosses_land",
+    "distance_to_coast_km",
+    "haversine_km",
+    "is_at_sea",
+    "land",
 ]
 
 #: Mean Earth radius used by :func:`haversine_km` [km] (IUGG mean radius R1).
@@ -34,9 +35,7 @@ LAND_BBOX = (-7.0, 29.0, 37.0, 47.0)
 _TILE_DEG = 1.0
 
 
-def haversine_km(
-    lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike
-) -> NDArray[np.float64]:
+def haversine_km(lat1: ArrayLike, lon1: ArrayLike, lat2: ArrayLike, lon2: ArrayLike) -> NDArray[np.float64]:
     """Great-circle distance on a sphere of radius :data:`EARTH_RADIUS_KM`.
 
     Parameters
@@ -83,7 +82,9 @@ def land() -> gpd.GeoDataFrame:
     import geopandas as gpd
 
     geoms = _land_geoms()
-    area = shapely.area(shapely.transform(geoms, lambda c: np.column_stack(to_med_xy(c[:, 0], c[:, 1])))) / 1e6
+    area = (
+        shapely.area(shapely.transform(geoms, lambda c: np.column_stack(to_med_xy(c[:, 0], c[:, 1])))) / 1e6
+    )
     return gpd.GeoDataFrame({"area_km2": np.round(area, 2)}, geometry=list(geoms), crs=4326)
 
 
@@ -129,7 +130,7 @@ def is_at_sea(lon: ArrayLike, lat: ArrayLike) -> NDArray[np.bool_]:
     out = np.isfinite(x) & np.isfinite(y)
     if not out.any():
         return out.reshape(np.shape(lon))
-    tree, pieces = _tiles()
+    tree, _ = _tiles()
     idx = np.flatnonzero(out)
     pts = shapely.points(x[idx], y[idx])
     pairs = tree.query(pts, predicate="intersects")
@@ -143,14 +144,12 @@ _COAST_STEP_M = 250.0
 
 
 @lru_cache(maxsize=1)
-def _coast_index() -> tuple[object, NDArray[np.float64], NDArray[np.float64]]:
+def _coast_index() -> tuple[cKDTree, NDArray[np.float64], NDArray[np.float64]]:
     """KD-tree over the coastline densified to <= 250 m between vertices (in MED_CRS).
 
     Returns the tree, the vertex coordinates (n, 2) [m] and, for each vertex,
     the coordinates of its successor on the same ring (n, 2) [m].
     """
-    from scipy.spatial import cKDTree
-
     geoms = _land_geoms()
     proj = shapely.transform(geoms, lambda c: np.column_stack(to_med_xy(c[:, 0], c[:, 1])))
     rings = shapely.segmentize(shapely.get_parts(shapely.boundary(proj)), _COAST_STEP_M)
@@ -235,7 +234,7 @@ def crosses_land(geoms: ArrayLike, *, tolerance_km: float = 0.0) -> NDArray[np.b
     out = np.zeros(len(g), dtype=bool)
     if len(g) == 0:
         return out
-    tree, pieces = _tiles()
+    tree, _ = _tiles()
     if tolerance_km > 0:
         shrunk = _shrunk_tiles(round(float(tolerance_km), 3))
         tree2 = shapely.STRtree(shrunk)

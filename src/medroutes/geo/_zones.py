@@ -30,17 +30,17 @@ if TYPE_CHECKING:
     import geopandas as gpd
 
 __all__ = [
-    "ZoneDef",
-    "ZONE_DEFINITIONS",
-    "SAR_DEFINITIONS",
-    "zones",
-    "departure_zones",
-    "arrival_zones",
-    "sar_regions",
-    "assign_zone",
-    "zone_centroids",
     "AT_SEA",
+    "SAR_DEFINITIONS",
     "UNKNOWN",
+    "ZONE_DEFINITIONS",
+    "ZoneDef",
+    "arrival_zones",
+    "assign_zone",
+    "departure_zones",
+    "sar_regions",
+    "zone_centroids",
+    "zones",
 ]
 
 #: Label of a voyage end that is in no zone.
@@ -270,7 +270,9 @@ SAR_DEFINITIONS: tuple[tuple[str, str, str, tuple[tuple[float, float], ...]], ..
 )
 
 
-def _buffered_polyline(places: tuple[tuple[str, float, float, str], ...], buffer_km: float) -> shapely.Geometry:
+def _buffered_polyline(
+    places: tuple[tuple[str, float, float, str], ...], buffer_km: float
+) -> shapely.Geometry:
     lat = np.array([p[1] for p in places])
     lon = np.array([p[2] for p in places])
     x, y = to_med_xy(lon, lat)
@@ -285,13 +287,13 @@ def _builtin_zones() -> gpd.GeoDataFrame:
 
     from medroutes.geo._land import _land_geoms
 
-    rows = []
+    rows: list[tuple[str, str, str, str, shapely.Geometry]] = []
     for z in ZONE_DEFINITIONS:
         geom = shapely.set_precision(_buffered_polyline(z.places, z.buffer_km), 1e-4)
         rows.append((z.zone_id, z.name, z.kind, z.country, geom))
     landu = shapely.union_all(_land_geoms())
     for zid, name, country, ring in SAR_DEFINITIONS:
-        poly = shapely.polygons(list(ring) + [ring[0]])
+        poly = shapely.polygons([*ring, ring[0]])
         sea = shapely.set_precision(shapely.make_valid(shapely.difference(poly, landu)), 1e-4)
         rows.append((zid, name, "sar", country, sea))
     df = pd.DataFrame(rows, columns=["zone_id", "name", "kind", "country", "geometry"])
@@ -342,7 +344,7 @@ def sar_regions() -> gpd.GeoDataFrame:
 
 
 def zone_centroids(z: gpd.GeoDataFrame | None = None) -> pd.DataFrame:
-    """Representative point of each zone's sea part (lon, lat) [deg], indexed by zone_id."""
+    """Return a representative point of each zone's sea part (lon, lat) [deg], indexed by zone_id."""
     from medroutes.geo._land import _land_geoms
 
     z = zones() if z is None else z
