@@ -142,24 +142,15 @@ def test_beta_binomial_more_losses_never_lower_the_share(u):
     assert _le(a.p[i], b.p[i])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (model discontinuity): with prior='moments' and no deaths anywhere, eb_gamma_poisson "
-    "falls back to a per-unit Jeffreys posterior whose upper bound (6.7 per crossing here) is higher "
-    "than the empirical-Bayes bound after the first death is recorded (3.7)",
-)
 def test_first_recorded_death_does_not_lower_the_upper_bound():
+    """The pooled Jeffreys prior makes the no-death case a limit of the general formula."""
     a = models.eb_gamma_poisson([0.0], [1.0], prior="moments", dispersion=3.5)
     b = models.eb_gamma_poisson([1.0], [1.0], prior="moments", dispersion=3.5)
     assert a.high[0] <= b.high[0]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug (model discontinuity): eb_beta_binomial switches from Jeffreys (all units 0 losses, "
-    "share 0.25) to the pooled prior after one loss (share 0.234): a loss lowers the share",
-)
 def test_first_recorded_loss_does_not_lower_the_share():
+    """Same for the Beta-Binomial: no separate all-zero branch, so no jump at the first loss."""
     n = np.ones(8)
     y = np.zeros(8)
     y2 = y.copy()

@@ -14,8 +14,11 @@ N = [10.0, 100.0, 200.0, 500.0, 3.0]
 
 
 def _mom_by_hand(y, n, phi=1.0):
-    """Clayton-Kaldor / Marshall method of moments, written out with plain Python."""
-    theta = sum(y) / sum(n)
+    """Clayton-Kaldor / Marshall method of moments, written out with plain Python.
+
+    The pooled rate is the Jeffreys posterior mean ``(sum(y) + phi/2) / sum(n)``.
+    """
+    theta = (sum(y) + phi / 2) / sum(n)
     s2 = sum(ni * (yi / ni - theta) ** 2 for yi, ni in zip(y, n, strict=True)) / sum(n)
     sigma2 = s2 - phi * theta / (sum(n) / len(n))
     return theta, sigma2
@@ -70,7 +73,7 @@ def test_prior_variance_floor_and_no_shrinkage_option():
     # identical rates: moments give sigma^2 <= 0, floored at phi*theta/sum(n)
     r = m.eb_gamma_poisson([10, 20, 30], [1000, 2000, 3000])
     assert r.prior_var_floored
-    assert r.prior_var == pytest.approx(0.01 / 6000)
+    assert r.prior_var == pytest.approx((60.5 / 6000) / 6000)
     assert np.all(r.high > r.low)
     raw = m.eb_gamma_poisson([0, 5], [10, 100], prior="none")
     np.testing.assert_allclose(raw.rate, [0.0, 0.05])
@@ -101,7 +104,7 @@ def test_compound_poisson_dispersion_by_hand():
 def test_eb_beta_binomial_by_hand():
     y = np.array([2.0, 10.0, 1.0, 30.0])
     n = np.array([10.0, 40.0, 30.0, 60.0])
-    pbar = y.sum() / n.sum()
+    pbar = (y.sum() + 0.5) / (n.sum() + 1)  # Jeffreys posterior mean of the pooled share
     s2 = np.sum(n * (y / n - pbar) ** 2) / n.sum() - pbar * (1 - pbar) / n.mean()
     nu = pbar * (1 - pbar) / s2 - 1
     r = m.eb_beta_binomial(y, n)

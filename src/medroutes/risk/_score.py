@@ -14,7 +14,7 @@ import pandas as pd
 
 from medroutes.errors import InsufficientDataError, SchemaError
 from medroutes.options import progress_bar
-from medroutes.risk.config import CATEGORIES, INSUFFICIENT, RiskConfig
+from medroutes.risk.config import CATEGORIES, IMPACT_ANCHORS, INSUFFICIENT, RiskConfig
 from medroutes.risk.impact import check_incidents, dead_missing, nearest_within
 from medroutes.risk.models import (
     categorise,
@@ -805,14 +805,16 @@ def _score_units(
     pooled_f = float(np.nansum(yf) / np.nansum(nv)) if np.nansum(nv) > 0 else np.nan
     new_refs["fatal_pooled"] = pooled_f
     new_refs["frequency_prior"] = 1.0 if use_model else fq.prior_mean
+    # impact: the unit's own estimate against a fixed, absolute anchor (IMPACT_ANCHORS), never a
+    # reference pooled over the units, which the unit's own deaths would move
     if cfg.impact == "frequency":
-        i_ref = float(refs["impact"]) if refs is not None and "impact" in refs else pooled_f
+        i_ref = IMPACT_ANCHORS["frequency"]
         i_point, i_shape, i_rate, i_scale = freq, fq.shape, fq.rate_param, scale
     else:
-        i_ref = float(refs["impact"]) if refs is not None and "impact" in refs else eb.prior_mean
+        i_ref = IMPACT_ANCHORS[exposure_unit]
         i_point, i_shape, i_rate, i_scale = eb.rate, eb.shape, eb.rate_param, np.ones(n)
-    new_refs.setdefault("impact", i_ref)
-    impact = half_saturation(i_point, i_ref) if i_ref > 0 else np.full(n, np.nan)
+    new_refs["impact"] = i_ref
+    impact = half_saturation(i_point, i_ref)
     if fixed_impact is not None:
         fi = fixed_impact.reindex(out["unit_id"])
         have = fi["impact"].notna().to_numpy()
@@ -834,7 +836,7 @@ def _score_units(
         fscore,
         fref,
         impact,
-        (i_shape, i_rate, i_scale, i_ref) if fixed_impact is None and i_ref > 0 else None,
+        (i_shape, i_rate, i_scale, i_ref) if fixed_impact is None else None,
     )
     cat = categorise(score, cfg.thresholds, CATEGORIES)
     out["threat"], out["vulnerability"], out["impact"] = threat, vuln, impact
@@ -938,6 +940,7 @@ def _explain(
     ci = f"{round(cfg.credible_level * 100)} % CI"
     unavailable = [_FACTOR_TEXT[f][1] for f in cfg.vulnerability_factors if f not in fscore]
     tail = ("; not available: " + ", ".join(unavailable)) if unavailable else ""
+    anchor = IMPACT_ANCHORS["frequency" if cfg.impact == "frequency" else exposure_unit] * 1000.0
     texts = []
     for i, r in enumerate(out.to_dict("records")):
         rate = (
@@ -957,9 +960,9 @@ def _explain(
         parts = []
         if np.isfinite(r["impact"]):
             what = f"{freq}; {rate}" if cfg.impact == "frequency" else f"{rate}; {freq}"
-            parts.append((r["impact"], f"impact {r['impact']:.2f} ({what})"))
+            parts.append((r["impact"], f"impact {r['impact']:.2f} ({what}; 0.5 at {_fmt(anchor)} per 1,000)"))
         else:
-            parts.append((-1.0, "impact not scored (no dead or missing recorded in any unit)"))
+            parts.append((-1.0, "impact not scored (no crossings to estimate it from)"))
         ratio = r["departures_per_day"] / t_ref if t_ref > 0 else np.nan
         parts.append(
             (

@@ -18,7 +18,14 @@ from typing import Any
 
 from medroutes.errors import ConfigError
 
-__all__ = ["CATEGORIES", "INSUFFICIENT", "UNDER_RECORDING_FACTORS", "VULNERABILITY_FACTORS", "RiskConfig"]
+__all__ = [
+    "CATEGORIES",
+    "IMPACT_ANCHORS",
+    "INSUFFICIENT",
+    "UNDER_RECORDING_FACTORS",
+    "VULNERABILITY_FACTORS",
+    "RiskConfig",
+]
 
 #: Category labels of the risk matrix, lowest first.
 CATEGORIES: tuple[str, ...] = ("Low", "Medium", "High", "Very high")
@@ -32,6 +39,18 @@ INSUFFICIENT = "Insufficient data"
 #: to 1/(2/3) = 1.5.
 UNDER_RECORDING_FACTORS: tuple[float, float] = (1.2, 1.5)
 
+
+#: Fixed reference values of the impact score ``x / (x + anchor)`` (0.5 at the anchor). They are
+#: absolute, anchored in published Central Mediterranean figures, so that a unit's impact depends only
+#: on its own estimate and more dead never lower it (a reference pooled over the units moved with the
+#: unit's own deaths). ``"persons"``: dead+missing per person crossing, 1.5 % = the middle of the
+#: route-wide loss of 1-2 % per attempt (IOM definition: dead+missing / (arrivals + interceptions +
+#: dead+missing); 1.1-2.0 % in 2020-2025, IOM MMP and UNHCR). ``"voyages"``: dead+missing per boat
+#: crossing, that rate times 40 persons per boat (average persons per landing event: 39 Italy 2021,
+#: 42 Lampedusa 2024). ``"frequency"``: fatal incidents per boat crossing, the per-boat loss divided by
+#: about 20 victims per fatal incident (IOM MMP Central Mediterranean records, 2014 to mid-2023: about
+#: 22,000 dead+missing in 1,106 records), i.e. 30 per 1,000 boat crossings.
+IMPACT_ANCHORS: dict[str, float] = {"persons": 0.015, "voyages": 0.6, "frequency": 0.03}
 
 #: Vulnerability factors that can be used (see the methodology page).
 VULNERABILITY_FACTORS: tuple[str, ...] = (
@@ -147,7 +166,9 @@ class RiskConfig:
         known), with the severity of an incident pooled over all units (the
         collective risk model: victims per incident are too heavy-tailed to be
         estimated per place). ``"rate"``: dead+missing per 1,000 crossings
-        directly. Both estimates are reported in every row.
+        directly. Both estimates are reported in every row. Either is mapped
+        to [0, 1) by ``x / (x + anchor)`` with the fixed anchor of
+        :data:`IMPACT_ANCHORS` (absolute, not relative to the other units).
     incident_model
         Fit the calibrated incident classifier (cross-fitted, seeded) when voyage
         outcomes are known, to give each unit its expected number of fatal incidents.

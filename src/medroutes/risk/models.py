@@ -109,11 +109,17 @@ def eb_gamma_poisson(
 
     The method-of-moments prior (Marshall 1991; as in GeoDa and PySAL
     ``esda.smoothing.Empirical_Bayes``) is
-    :math:`\theta = \sum y / \sum n`,
-    :math:`\sigma^2 = \sum n_i (r_i-\theta)^2 / \sum n - \phi\theta/\bar n`.
-    Where that variance is at or below zero, it is floored at
-    :math:`\phi\theta/\sum n` (the sampling variance of :math:`\theta`
-    itself) instead of 0, so intervals never collapse to a point.
+    :math:`\theta = (\sum y + \phi/2) / \sum n`,
+    :math:`\sigma^2 = \sum n_i (r_i-\theta)^2 / \sum n - \phi\theta/\bar n`,
+    floored at :math:`\phi\theta/\sum n`. :math:`\theta` and the floor are
+    the mean and variance of the pooled rate's posterior under the Jeffreys
+    prior, :math:`\mathrm{Gamma}(\sum y/\phi + 1/2,\ \sum n/\phi)`: at the
+    floor the prior *is* that weakly-informative distribution. The same
+    formula therefore holds when no unit has any event (no separate branch),
+    intervals never collapse to a point, and the estimates are continuous
+    when the first event is recorded (a first death never lowers a rate or
+    its upper bound). The half event added to the pooled count is the only
+    difference from the classical estimator.
 
     Parameters
     ----------
@@ -174,8 +180,8 @@ def eb_gamma_poisson(
     floored = False
     if not ok.any():
         theta, s2 = np.nan, np.nan
-    elif prior == "none" or (prior == "moments" and y[ok].sum() == 0):
-        # no shrinkage (or nothing to shrink towards): Jeffreys posterior per unit
+    elif prior == "none":
+        # no shrinkage: Jeffreys posterior per unit
         theta = float(y[ok].sum() / n[ok].sum())
         s2 = np.nan
         shape[ok] = y[ok] / phi + 0.5
@@ -184,7 +190,8 @@ def eb_gamma_poisson(
     else:
         if prior == "moments":
             yk, nk = y[ok], n[ok]
-            theta = float(yk.sum() / nk.sum())
+            # Jeffreys posterior mean of the pooled rate: defined (> 0) with no event at all
+            theta = float((yk.sum() + phi / 2.0) / nk.sum())
             s2_raw = float(np.sum(nk * (yk / nk - theta) ** 2) / nk.sum() - phi * theta / nk.mean())
             s2_floor = phi * theta / float(nk.sum())
             floored = s2_raw <= s2_floor
@@ -199,7 +206,7 @@ def eb_gamma_poisson(
         rparam[ok] = beta + n[ok] / phi
         weight[ok] = (n[ok] / phi) / (beta + n[ok] / phi)
     rate = shape / rparam
-    if prior == "none" or (prior == "moments" and ok.any() and y[ok].sum() == 0):
+    if prior == "none":
         rate = raw.copy()
     low = np.full(y.shape, np.nan)
     high = np.full(y.shape, np.nan)
@@ -259,11 +266,16 @@ def eb_beta_binomial(
     the posterior of unit ``i`` is
     :math:`\mathrm{Beta}(a + y_i,\ b + n_i - y_i)` with
     :math:`a + b = \bar p(1-\bar p)/\sigma^2 - 1`, :math:`a = \bar p (a+b)`.
-    Moments as in :func:`eb_gamma_poisson`: :math:`\bar p = \sum y/\sum n`,
+    Moments as in :func:`eb_gamma_poisson`:
+    :math:`\bar p = (\sum y + 1/2)/(\sum n + 1)`,
     :math:`\sigma^2 = \sum n_i (p_i - \bar p)^2/\sum n - \bar p(1-\bar p)/\bar n`,
-    floored at :math:`\bar p(1-\bar p)/\sum n`. When every unit has 0 (or
-    every unit all) successes, each unit gets the Jeffreys posterior
-    Beta(y + 1/2, n - y + 1/2).
+    floored at :math:`\bar p(1-\bar p)/(\sum n + 2)` (and capped below
+    :math:`\bar p(1-\bar p)`). :math:`\bar p` and the floor are the mean and
+    variance of the pooled share's Jeffreys posterior
+    :math:`\mathrm{Beta}(\sum y + 1/2,\ \sum n - \sum y + 1/2)`, which is
+    the prior at the floor. The same formula holds when every unit has 0 (or
+    every unit all) successes, and the shares are continuous when the first
+    success is recorded.
 
     Parameters
     ----------
@@ -297,19 +309,17 @@ def eb_beta_binomial(
     ok = n > 0
     raw = np.full(y.shape, np.nan)
     raw[ok] = y[ok] / n[ok]
-    if ok.any():
-        pbar = float(y[ok].sum() / n[ok].sum())
-    else:
-        pbar = np.nan
-    if not ok.any() or pbar in (0.0, 1.0):
+    if not ok.any():
+        pbar, s2 = np.nan, np.nan
         a = y + 0.5
         b = n - y + 0.5
-        s2 = np.nan
     else:
         nk, pk = n[ok], raw[ok]
+        # Jeffreys posterior mean of the pooled share: in (0, 1) even with no (or only) successes
+        pbar = float((y[ok].sum() + 0.5) / (nk.sum() + 1.0))
         v = pbar * (1.0 - pbar)
         s2 = float(np.sum(nk * (pk - pbar) ** 2) / nk.sum() - v / nk.mean())
-        s2 = min(max(s2, v / float(nk.sum())), 0.999 * v)
+        s2 = min(max(s2, v / (float(nk.sum()) + 2.0)), 0.999 * v)
         nu = v / s2 - 1.0
         a = pbar * nu + y
         b = (1.0 - pbar) * nu + n - y
