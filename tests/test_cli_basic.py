@@ -55,3 +55,30 @@ def test_bad_arguments_exit_2(capsys):
         main(["check", "x.csv", "--kind", "voyages"])
     assert exc.value.code == 2
     assert "invalid choice: 'voyages'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("exc", "expected"),
+    [
+        (
+            OSError(28, "No space left on device", "/data/out/x.parquet"),
+            "medroutes check: error: OSError: No space left on device: /data/out/x.parquet",
+        ),
+        (
+            PermissionError(13, "Permission denied"),
+            "medroutes check: error: PermissionError: Permission denied",
+        ),
+        (OSError("pyarrow:\nIO error"), "medroutes check: error: OSError: pyarrow: IO error"),
+    ],
+)
+def test_an_os_error_is_one_stderr_line_and_exit_2(monkeypatch, capsys, exc, expected):
+    """Disk full, permission denied ...: one line naming the reason (and file), no traceback."""
+    import medroutes.io._cli as io_cli
+
+    def fail(args):
+        raise exc
+
+    monkeypatch.setattr(io_cli, "run", fail)
+    assert main(["check", "x.csv"]) == 2
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [expected]

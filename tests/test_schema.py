@@ -357,3 +357,17 @@ def test_quality_report_merge_and_frame():
     assert list(m.to_frame().columns) == ["check", "column", "reason", "n_rows"]
     assert "10 rows in, 5 kept, 5 dropped" in str(m)
     assert "<b>positions</b>" in m._repr_html_()
+
+
+def test_repeated_column_names_are_a_schema_error():
+    from medroutes.schema import validate_incidents, validate_positions
+
+    pos = pd.DataFrame(
+        [["v1", "2024-08-01T00:00:00Z", 34.0, 12.0, 5.0, 90.0, 6.0]],
+        columns=["vessel_id", "timestamp", "lat", "lon", "sog_kn", "cog_deg", "sog_kn"],
+    )
+    with pytest.raises(SchemaError, match=r"positions: 1 column name is repeated: 'sog_kn' \(2 columns\)"):
+        validate_positions(pos)
+    inc = pd.DataFrame([[1, 2, 3, 4]], columns=["dead", "missing", "dead", "missing"])
+    with pytest.raises(SchemaError, match=r"2 column names are repeated: 'dead' \(2 columns\), 'missing'"):
+        validate_incidents(inc)

@@ -20,7 +20,7 @@ import numbers
 import os
 from pathlib import Path
 
-from medroutes.errors import MedroutesError
+from medroutes.errors import MemoryLimitError
 
 __all__ = [
     "CSV_EXPANSION",
@@ -56,10 +56,6 @@ _CGROUP_FILES = (
         Path("/sys/fs/cgroup/memory/memory.usage_in_bytes"),
     ),
 )
-
-
-class MemoryLimitError(MedroutesError, MemoryError):
-    """The input is larger than the memory available; the message points to the Dask path."""
 
 
 def _meminfo_available(path: Path = Path("/proc/meminfo")) -> int | None:

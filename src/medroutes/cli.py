@@ -5,8 +5,9 @@ stage configuration and call the library. Each stage owns its command in a
 small ``_cli`` module (``medroutes.synthetic._cli`` for ``generate`` ...), with
 ``add_parser(subparsers)`` registering the sub-parser and a ``run(args) -> int``.
 
-A :class:`~medroutes.errors.MedroutesError` (or a missing input file) becomes
-one line on stderr and exit code 2; an interrupted run exits with 130.
+A :class:`~medroutes.errors.MedroutesError`, a missing input file or any other
+:class:`OSError` (disk full, permission denied) becomes one line on stderr and
+exit code 2; an interrupted run exits with 130.
 """
 
 from __future__ import annotations
@@ -70,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     Returns
     -------
     int
-        0 on success, 2 on a medroutes error or bad input, 130 when interrupted.
+        0 on success, 2 on a medroutes error, bad input or a failed read/write
+        (:class:`OSError`), 130 when interrupted.
     """
     parser = build_parser()
     args = parser.parse_args(None if argv is None else list(argv))
@@ -89,6 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except FileNotFoundError as exc:
         print(f"medroutes {args.command}: error: file not found: {exc.filename or exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:  # disk full, permission denied, read-only file system ...
+        reason = " ".join((exc.strerror or str(exc) or "").split())
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"medroutes {args.command}: error: {type(exc).__name__}: {reason}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"medroutes {args.command}: interrupted; no partial output was kept", file=sys.stderr)

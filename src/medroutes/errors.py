@@ -16,6 +16,7 @@ __all__ = [
     "InsufficientDataError",
     "MedroutesError",
     "MedroutesWarning",
+    "MemoryLimitError",
     "OptionalDependencyError",
     "OutputError",
     "SchemaError",
@@ -55,6 +56,14 @@ class OptionalDependencyError(MedroutesError, ImportError):
 
 class OutputError(MedroutesError, OSError):
     """An output could not be written (refused overwrite of an input, disk full, bad path)."""
+
+
+class MemoryLimitError(MedroutesError, MemoryError):
+    """The input is larger than the memory available; the message points to the Dask path.
+
+    Raised before loading (from the Parquet row count or the file size), so the
+    process fails with a message instead of being ended by the out-of-memory killer.
+    """
 
 
 class MedroutesWarning(UserWarning):

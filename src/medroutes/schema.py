@@ -356,6 +356,13 @@ def _short(value: object, n: int = 80) -> str:
 def _require_columns(df: pd.DataFrame, spec: Sequence[Column], table: str) -> None:
     if not isinstance(df, pd.DataFrame):
         raise SchemaError(f"{table}: expected a pandas DataFrame, got {type(df).__name__}")
+    if not df.columns.is_unique:
+        dup = df.columns[df.columns.duplicated()].unique()
+        raise SchemaError(
+            f"{table}: {len(dup):,} column name{'s are' if len(dup) > 1 else ' is'} repeated: "
+            + ", ".join(f"{_short(c, 40)!r} ({int((df.columns == c).sum())} columns)" for c in dup[:5])
+            + "; each column must appear once (rename or drop the copies)"
+        )
     missing = [c.name for c in spec if c.required and c.name not in df.columns]
     if missing:
         have = ", ".join(_short(c, 40) for c in df.columns[:12]) + (" ..." if len(df.columns) > 12 else "")

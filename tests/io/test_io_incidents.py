@@ -165,6 +165,34 @@ def test_iom_not_an_iom_file(tmp_path):
         mr.io.read_iom_mmp(p)
 
 
+def test_iom_header_with_iom_and_medroutes_names_is_refused(tmp_path):
+    """'Minimum Estimated Number of Missing' and 'missing' would both become 'missing'."""
+    rows = IOM1617.read_text(encoding="utf-8-sig").splitlines()[:3]
+    p = tmp_path / "mixed.csv"
+    p.write_text("\n".join([rows[0] + ",missing", *(r + ",7" for r in rows[1:])]) + "\n", encoding="utf-8")
+    for reader in (mr.io.read_iom_mmp, mr.io.read_incidents):
+        with pytest.raises(
+            DataFormatError,
+            match=r"mixed\.csv: the header mixes IOM and medroutes names, so 1 column would be read twice "
+            r"\('Minimum Estimated Number of Missing' and 'missing' both give 'missing'\)",
+        ):
+            reader(p)
+
+
+def test_tidy_header_names_colliding_once_stripped_are_refused(tmp_path):
+    p = tmp_path / "inc.csv"
+    p.write_text(
+        "incident_id,timestamp,lat,lon,incident_type,dead\x1c\x1c,dead,missing\n"
+        "i1,2024-08-01T03:00:00Z,34.0,12.0,shipwreck,1,2,0\n",
+        encoding="utf-8",
+    )
+    for reader in (mr.io.read_tidy_incidents, mr.io.read_incidents):
+        with pytest.raises(
+            SchemaError, match=r"inc\.csv: 1 column name is repeated .*'dead' from 'dead\\x1c"
+        ):
+            reader(p)
+
+
 def test_iom_map_variables_false():
     df = mr.io.read_iom_mmp(IOM1617, map_variables=False)
     assert {

@@ -103,6 +103,28 @@ def test_undecodable_lines_are_counted_by_reason():
     assert "line 2" in rep.problems[0].examples
 
 
+def test_times_outside_the_nanosecond_range_are_counted_as_bad_time():
+    """datetime64[ns] holds 1677-09-21T00:12:43.145 to 2262-04-11T23:47:16.854 UTC; beyond is unreadable."""
+    good = enc(TYPE1)[0]
+    lines = [
+        "4048-08-01T00:10:20Z " + good,  # ISO text beyond 2262
+        "1677-09-21T00:12:43Z " + good,  # 0.145 s before the first representable time
+        "99999999999999 " + good,  # Unix milliseconds: year 5138
+        "\\c:99999999999999*00\\" + good,  # tag-block time, year 5138
+        "2262-04-11T23:47:16Z " + good,  # the last whole second: kept
+        "1677-09-21T00:12:44Z " + good,  # the first whole second: kept
+    ]
+    # timestamp= never replaces an unreadable time: those lines are counted, not guessed
+    df, rep = mr.io.read_nmea(lines, timestamp=T0, return_report=True)
+    assert [(p.check, p.n_rows) for p in rep.problems] == [("bad_time", 4)]
+    assert rep.problems[0].examples == ("line 1", "line 2", "line 3")
+    assert sorted(df["timestamp"]) == [
+        pd.Timestamp("1677-09-21T00:12:44Z"),
+        pd.Timestamp("2262-04-11T23:47:16Z"),
+    ]
+    assert str(df["timestamp"].dtype) == "datetime64[ns, UTC]"
+
+
 def test_no_time_anywhere_requires_timestamp():
     with pytest.raises(DataFormatError, match="pass timestamp="):
         mr.io.read_nmea([enc(TYPE1)[0]])

@@ -1,34 +1,13 @@
-"""Shared settings of the reliability suite: hypothesis profiles.
+"""Shared fixtures of the reliability suite.
 
-``medroutes-ci`` (the default) is derandomised and keeps no example database,
-so a CI run is reproducible and leaves no ``.hypothesis`` folder; choose
-``HYPOTHESIS_PROFILE=medroutes-dev`` for a longer random search on a laptop.
+The Hypothesis profiles (``medroutes-ci`` by default, ``HYPOTHESIS_PROFILE=medroutes-dev``
+for a longer search) are registered and loaded in the root ``tests/conftest.py``, so
+the whole suite runs with the same settings whatever the collection order.
 """
 
 from __future__ import annotations
 
-import os
-
 import pytest
-from hypothesis import HealthCheck, settings
-
-settings.register_profile(
-    "medroutes-ci",
-    derandomize=True,
-    database=None,
-    deadline=None,
-    max_examples=60,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.register_profile(
-    "medroutes-dev",
-    deadline=None,
-    max_examples=400,
-    print_blob=True,
-    suppress_health_check=[HealthCheck.too_slow],
-)
-settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "medroutes-ci"))
 
 
 @pytest.fixture(scope="session")

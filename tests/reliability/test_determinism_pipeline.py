@@ -117,3 +117,21 @@ def test_voyages_and_graph_outputs_record_version_and_input_fingerprint(two_runs
     graph = (run / "graph.geojson").read_text(encoding="utf-8")
     for what, text in (("voyages.parquet", meta), ("graph.geojson", graph)):
         assert medroutes.__version__ in text and pos_sha in text, what
+
+
+def test_the_hypothesis_profile_is_suite_wide():
+    """Property tests are derandomised everywhere, whichever folder pytest collects first."""
+    import os
+
+    from hypothesis import settings
+
+    tests = Path(__file__).resolve().parents[1]
+    assert settings.default.deadline is None
+    if os.environ.get("HYPOTHESIS_PROFILE", "medroutes-ci") == "medroutes-ci":
+        assert settings.default.derandomize is True and settings.default.database is None
+    loaders = sorted(
+        str(p.relative_to(tests))
+        for p in tests.rglob("conftest.py")
+        if "load_profile(" in p.read_text(encoding="utf-8")
+    )
+    assert loaders == ["conftest.py"], "the profile must be loaded once, in the root tests/conftest.py"

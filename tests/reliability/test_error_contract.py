@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from medroutes.errors import ConfigError, MedroutesError
+from medroutes.errors import ConfigError
 
 tracks = pytest.importorskip("medroutes.tracks")
 graph = pytest.importorskip("medroutes.graph")
@@ -40,20 +40,12 @@ def test_bad_graph_config_is_a_config_error(kwargs):
         graph.GraphConfig(**kwargs)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: tracks.split_voyages raises a plain ValueError for on_short='x' (should be ConfigError)",
-)
 def test_split_voyages_bad_on_short_is_a_medroutes_error():
-    with pytest.raises(MedroutesError):
+    with pytest.raises(ConfigError, match="on_short"):  # a MedroutesError and a ValueError
         tracks.split_voyages(_positions(), on_short="x")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: graph.graph_to_gdfs(nodes=False, edges=False) raises a plain ValueError (should be ConfigError)",
-)
 def test_graph_to_gdfs_nothing_requested_is_a_medroutes_error():
     G = graph.graph_from_voyages(tracks.split_voyages(_positions()))
-    with pytest.raises(MedroutesError):
+    with pytest.raises(ConfigError, match="nodes or edges"):
         graph.graph_to_gdfs(G, nodes=False, edges=False)

@@ -93,11 +93,6 @@ def test_generate_interrupted_mid_write_leaves_nothing(tmp_path, fast_generate, 
     _one_line_error(capsys.readouterr().err)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: an OSError while writing (disk full) escapes cli.main as a traceback: Scenario.write "
-    "should raise OutputError naming the folder (and/or cli.main should catch OSError)",
-)
 def test_generate_disk_full_leaves_nothing_and_says_so(tmp_path, fast_generate, monkeypatch, capsys):
     monkeypatch.setattr(
         pd.DataFrame, "to_parquet", _failing_after(2, OSError(errno.ENOSPC, "No space left on device"))
@@ -111,6 +106,7 @@ def test_generate_disk_full_leaves_nothing_and_says_so(tmp_path, fast_generate, 
     err = capsys.readouterr().err
     _one_line_error(err)
     assert "No space left" in err
+    assert "OutputError" in err and str(tmp_path / "sc") in err  # names the folder
 
 
 @pytest.mark.parametrize("exc", [KeyboardInterrupt(), OSError(errno.ENOSPC, "No space left on device")])
@@ -137,11 +133,6 @@ def test_generate_refuses_a_non_empty_folder_without_overwrite(tmp_path, fast_ge
     assert "not empty" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: generate --scenario out/my.toml --out out --overwrite deletes the input scenario file "
-    "(Scenario.write replaces the whole folder); it should refuse with OutputError",
-)
 def test_generate_never_deletes_its_input_scenario_file(tmp_path):
     """``--scenario out/my.toml --out out --overwrite`` must refuse, not delete the input."""
     out = tmp_path / "out"
@@ -284,11 +275,6 @@ def test_report_never_overwrites_an_input_table(tmp_path, scenario_folder, fast_
     assert "input" in capsys.readouterr().err
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: the report refuses to overwrite the scenario's tables but not its manifest.json or "
-    "scenario.toml, which read_scenario also reads (writing there destroys the scenario)",
-)
 @pytest.mark.parametrize("target", ["manifest.json", "scenario.toml"])
 def test_report_never_overwrites_the_scenario_manifest_or_config(
     tmp_path, scenario_folder, pipeline_run, monkeypatch, target
@@ -306,11 +292,6 @@ def test_report_never_overwrites_the_scenario_manifest_or_config(
     assert _sha(copy / target) == before and code == 2
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: synthetic.read_scenario lets json.JSONDecodeError escape on a corrupt manifest.json "
-    "(should be DataFormatError naming the file)",
-)
 def test_a_corrupt_scenario_manifest_is_a_clear_error(tmp_path, scenario_folder, capsys):
     import shutil
 

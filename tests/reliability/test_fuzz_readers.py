@@ -348,28 +348,9 @@ def _corpus_files() -> list[Path]:
 
 
 #: (reader, corpus file) -> the open bug it reproduces (strict xfail: fixing it makes the test pass).
-_DUP = (
-    "bug: io.iom.read_iom_mmp: a header with both IOM and tidy names (e.g. 'Minimum Estimated Number of "
-    "Missing' and 'missing') renames two columns to one; pd.DataFrame then fails with 'Buffer has wrong "
-    "number of dimensions' instead of a DataFormatError naming the columns"
-)
-_Y4048 = (
-    "bug: io.nmea._times: a leading timestamp (or tag-block time) outside 1677-2262 raises "
-    "OutOfBoundsDatetime instead of counting the line as bad_time"
-)
-_DUPCOL = (
-    "bug: a header whose names collide once stripped ('dead\\x1c...' and 'dead': Python strips control "
-    "characters as white space) gives two 'dead' columns; schema._to_float fails with TypeError instead of "
-    "a SchemaError/DataFormatError naming the repeated column"
-)
-KNOWN_BUGS: dict[tuple[str, str], str] = {
-    ("read_tidy_incidents", "tidy-incidents-header-control-chars.csv"): _DUPCOL,
-    ("read_incidents", "tidy-incidents-header-control-chars.csv"): _DUPCOL,
-    ("read_iom_mmp", "iom-atheris-duplicate-alias.csv"): _DUP,
-    ("read_incidents", "iom-atheris-duplicate-alias.csv"): _DUP,
-    ("read_nmea", "nmea-year-4048.nmea"): _Y4048,
-    ("read_positions", "nmea-year-4048.nmea"): _Y4048,
-}
+#: Empty: every input of the corpus is handled (fixed: duplicate IOM/tidy aliases, names colliding
+#: once stripped, NMEA times outside 1677-2262). Add an entry when a new crash is kept in the corpus.
+KNOWN_BUGS: dict[tuple[str, str], str] = {}
 
 
 def _corpus_cases() -> list:

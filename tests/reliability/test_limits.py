@@ -173,10 +173,6 @@ def test_an_unreadable_parquet_is_left_to_the_reader(tmp_path):
     assert check_file_memory(f, available=1) == 0
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not wired yet: read_positions does not call medroutes._limits.check_file_memory before loading",
-)
 def test_read_positions_fails_early_when_the_file_does_not_fit(tmp_path, monkeypatch):
     from medroutes.io import read_positions
 
@@ -185,3 +181,51 @@ def test_read_positions_fails_early_when_the_file_does_not_fit(tmp_path, monkeyp
     monkeypatch.setattr(_limits, "available_memory_bytes", lambda: 1024)  # a 1 KiB machine
     with pytest.raises(MemoryLimitError, match="Dask"):
         read_positions(f)
+
+
+def test_memory_limit_error_is_exported_from_the_package():
+    from medroutes import errors
+
+    assert medroutes.MemoryLimitError is errors.MemoryLimitError is MemoryLimitError
+
+
+def _geoparquet(df, path):
+    import geopandas as gpd
+
+    gpd.GeoDataFrame(df, geometry=gpd.points_from_xy(df["lon"], df["lat"]), crs=4326).to_parquet(path)
+
+
+@pytest.mark.parametrize(
+    ("reader_name", "name"),
+    [
+        ("read_positions", "p.csv"),
+        ("read_tidy_positions", "p.parquet"),
+        ("read_tidy_positions", "p.csv.gz"),
+        ("read_geo_positions", "p.geoparquet"),
+    ],
+)
+def test_position_readers_check_memory_before_loading(tmp_path, monkeypatch, reader_name, name):
+    """Each positions reader refuses a file too large for the machine, before the loader runs."""
+    import pandas as pd
+
+    from medroutes import io as mio
+
+    df = _positions(300)
+    f = tmp_path / name
+    if name.endswith(".geoparquet"):
+        _geoparquet(df, f)
+    elif name.endswith(".parquet"):
+        df.to_parquet(f)
+    else:
+        df.to_csv(f, index=False)
+    reader = getattr(mio, reader_name)
+    assert len(reader(f)) == 300  # fits on this machine
+
+    def loader_called(*a, **k):  # pragma: no cover - the failure this test guards against
+        raise AssertionError("the file was loaded before the memory check")
+
+    monkeypatch.setattr(pd, "read_parquet", loader_called)
+    monkeypatch.setattr(pd, "read_csv", loader_called)
+    monkeypatch.setattr(_limits, "available_memory_bytes", lambda: 1024)
+    with pytest.raises(MemoryLimitError, match=r"would need .*Dask"):
+        reader(f)

@@ -145,3 +145,73 @@ def test_cli_generate_writes_a_scenario_and_reports_errors(tmp_path, capsys):
     )
     assert "calm-summer-week" in capsys.readouterr().out
     assert _hashes(tmp_path / "mine")["positions.parquet"] == _hashes(out)["positions.parquet"]
+
+
+def test_write_never_replaces_a_folder_that_holds_an_input(sample, tmp_path):
+    out = tmp_path / "out"
+    (out / "cfg").mkdir(parents=True)
+    toml = out / "cfg" / "my.toml"
+    toml.write_text(syn.config_to_toml(sample.config), encoding="utf-8")
+    before = _hashes(out / "cfg")
+    with pytest.raises(OutputError, match=r"holds the input file .*my\.toml"):
+        sample.write(out, overwrite=True, inputs=[None, toml])
+    assert _hashes(out / "cfg") == before and sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    # an input outside the folder does not stop an overwrite
+    outside = tmp_path / "my.toml"
+    toml.rename(outside)
+    sample.write(out, overwrite=True, csv=False, inputs=[outside])
+    assert (out / "manifest.json").is_file() and outside.is_file()
+
+
+def test_write_on_a_full_disk_is_an_output_error_and_keeps_the_old_folder(sample, tmp_path, monkeypatch):
+    import errno
+
+    out = sample.write(tmp_path / "sc", csv=False)
+    before = _hashes(out)
+
+    def full(self, path, *args, **kwargs):
+        Path(path).write_bytes(b"PAR1")
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(pd.DataFrame, "to_parquet", full)
+    with pytest.raises(OutputError, match=r"folder '.*sc': No space left on device \(errno 28\)") as info:
+        sample.write(out, overwrite=True)
+    assert isinstance(info.value, OSError) and info.value.__cause__.errno == errno.ENOSPC
+    assert _hashes(out) == before and sorted(p.name for p in tmp_path.iterdir()) == ["sc"]
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        (b"<!DOCTYPE html>", r"not JSON \(Expecting value at line 1, column 1\)"),
+        (b'{"files": {', r"not JSON"),
+        (b"\xff\xfe{}", r"undecodable byte at offset 0"),
+        (b"[1, 2]", r"expected a JSON object, found list"),
+        (b'{"rows": {"positions": "many"}}', r"'rows' must map table names to row counts"),
+        (b'{"seed": "seven"}', r"'seed' must be an integer"),
+    ],
+)
+def test_read_scenario_names_a_corrupt_manifest(sample, tmp_path, text, reason):
+    out = sample.write(tmp_path / "sc", csv=False)
+    (out / "manifest.json").write_bytes(text)
+    with pytest.raises(DataFormatError, match=r"manifest\.json' is not a valid scenario manifest: " + reason):
+        syn.read_scenario(out)
+
+
+def test_cli_generate_refuses_before_simulating_when_the_output_holds_its_toml(
+    sample, tmp_path, monkeypatch, capsys
+):
+    out = tmp_path / "out"
+    out.mkdir()
+    toml = out / "my.toml"
+    toml.write_text(syn.config_to_toml(sample.config), encoding="utf-8")
+
+    def simulate(*a, **k):  # pragma: no cover - the failure this test guards against
+        raise AssertionError("the simulation ran before the output folder was checked")
+
+    monkeypatch.setattr(syn, "generate_scenario", simulate)
+    args = ["generate", "--scenario", str(toml), "--seed", "1", "--out", str(out), "--overwrite", "--quiet"]
+    assert main(args) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("medroutes generate: error: OutputError: refusing to replace")
+    assert toml.is_file() and sorted(p.name for p in out.iterdir()) == ["my.toml"]

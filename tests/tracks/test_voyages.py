@@ -233,7 +233,7 @@ def test_errors_name_the_column_and_the_fix():
     bad.loc[[3, 7], "lon"] = np.nan
     with pytest.raises(SchemaError, match=r"'lon': 2 of 3,000 rows"):
         split_voyages(bad)
-    with pytest.raises(ValueError, match="on_short"):
+    with pytest.raises(ConfigError, match="on_short"):
         split_voyages(pos, on_short="keep")
 
 

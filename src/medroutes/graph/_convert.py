@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from medroutes.errors import GraphValidationError
+from medroutes.errors import ConfigError, GraphValidationError
 
 if TYPE_CHECKING:
     import geopandas as gpd
@@ -71,6 +71,11 @@ def graph_to_gdfs(
         carry the graph attributes in ``.attrs["graph"]``, so
         :func:`graph_from_gdfs` restores them.
 
+    Raises
+    ------
+    ConfigError
+        Neither ``nodes`` nor ``edges`` is requested (also a ``ValueError``).
+
     See Also
     --------
     graph_from_gdfs : the inverse.
@@ -78,7 +83,7 @@ def graph_to_gdfs(
     import geopandas as gpd
 
     if not (nodes or edges):
-        raise ValueError("graph_to_gdfs: at least one of nodes or edges must be True")
+        raise ConfigError("graph_to_gdfs: at least one of nodes or edges must be True")
     crs = G.graph.get("crs", "EPSG:4326")
     out = []
     if nodes:

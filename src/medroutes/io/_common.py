@@ -19,7 +19,7 @@ from typing import IO, Any, cast
 import numpy as np
 import pandas as pd
 
-from medroutes.errors import DataFormatError
+from medroutes.errors import DataFormatError, SchemaError
 from medroutes.schema import Problem, QualityReport, _short
 
 PathLike = str | os.PathLike[str]
@@ -28,6 +28,38 @@ PathLike = str | os.PathLike[str]
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zip")
 
 _CHUNK = 1 << 20
+
+
+def strip_columns(df: pd.DataFrame, where: str) -> pd.DataFrame:
+    r"""Strip white space around the column names of ``df`` (in place), refusing names that collide.
+
+    Python's :meth:`str.strip` also removes control characters such as
+    ``\x1c``, so ``"dead\x1c"`` and ``"dead"`` would both become ``"dead"``;
+    two columns of one name make every later step ambiguous.
+
+    Raises
+    ------
+    SchemaError
+        Two or more columns have the same name once stripped; the message
+        names them.
+    """
+    names = [str(c).strip() for c in df.columns]
+    groups: dict[str, list[str]] = {}
+    for raw, name in zip(df.columns, names, strict=True):
+        groups.setdefault(name, []).append(str(raw))
+    dup = {name: raws for name, raws in groups.items() if len(raws) > 1}
+    if dup:
+        shown = "; ".join(
+            f"{_short(name, 40)!r} from " + ", ".join(_short(repr(r), 40) for r in raws[:3])
+            for name, raws in list(dup.items())[:5]
+        )
+        raise SchemaError(
+            f"{where}: {len(dup):,} column name{'s are' if len(dup) > 1 else ' is'} repeated once white "
+            f"space and control characters around the names are removed ({shown}); "
+            "rename or remove the repeated columns"
+        )
+    df.columns = names
+    return df
 
 
 def as_path(path: PathLike) -> Path:

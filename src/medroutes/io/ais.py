@@ -6,6 +6,7 @@ from typing import Literal, overload
 
 import pandas as pd
 
+from medroutes import _limits
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path
 from medroutes.io._detect import detect_format, kind_of, normalize_format
@@ -79,6 +80,9 @@ def read_positions(
         Unknown or unreadable format, or an incidents file.
     SchemaError
         Invalid content (see the format's reader).
+    MemoryLimitError
+        The file would not fit in the memory available (checked before
+        loading, from the Parquet row count or the file size); use the Dask path.
 
     See Also
     --------
@@ -96,6 +100,8 @@ def read_positions(
     if kind != "positions":
         reader = "read_incidents" if kind == "incidents" else "read_unhcr_arrivals"
         raise DataFormatError(f"{p}: is {kind} data ({fmt}), not positions; use medroutes.io.{reader}")
+    if fmt in ("dma", "marinecadastre", "nmea"):  # the geo and tidy readers check for themselves
+        _limits.check_file_memory(p)
     if fmt == "dma":
         df, rep = read_dma(p, on_invalid=on_invalid, return_report=True)
     elif fmt == "marinecadastre":

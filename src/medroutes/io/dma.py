@@ -16,7 +16,15 @@ import numpy as np
 import pandas as pd
 
 from medroutes.io._aiscodes import blank_sentinels
-from medroutes.io._common import PathLike, as_path, excluded_problem, finish, pre_report, read_csv
+from medroutes.io._common import (
+    PathLike,
+    as_path,
+    excluded_problem,
+    finish,
+    pre_report,
+    read_csv,
+    strip_columns,
+)
 from medroutes.schema import OnInvalid, QualityReport, validate_positions
 
 __all__ = ["DEFAULT_MOBILE_TYPES", "PLACEHOLDERS", "TIME_FORMAT", "VARIABLE_MAP", "read_dma"]
@@ -187,7 +195,7 @@ def read_dma(
         na_values=["", *PLACEHOLDERS],
         dtype={"Name": "str", "Ship type": "str", "Type of mobile": "str", "# Timestamp": "str"},
     )
-    raw.columns = [c.strip() for c in raw.columns]
+    strip_columns(raw, str(p))
     n_in = len(raw)
 
     problems = []

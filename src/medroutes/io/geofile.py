@@ -14,6 +14,7 @@ from typing import Literal, overload
 import numpy as np
 import pandas as pd
 
+from medroutes import _limits
 from medroutes.errors import DataFormatError
 from medroutes.io._common import PathLike, as_path, finish, pre_report
 from medroutes.schema import OnInvalid, QualityReport, _short, parse_timestamps, validate_positions
@@ -127,6 +128,9 @@ def read_geo_positions(
     SchemaError
         Naive timestamps without ``assume_tz``, invalid rows with
         ``on_invalid="raise"``.
+    MemoryLimitError
+        The file would not fit in the memory available (checked before
+        loading, from the Parquet row count or the file size); use the Dask path.
 
     Notes
     -----
@@ -139,6 +143,7 @@ def read_geo_positions(
     import shapely
 
     p = as_path(path)
+    _limits.check_file_memory(p)
     gdf = _read_frame(p, layer)
     if not isinstance(gdf, gpd.GeoDataFrame):
         raise DataFormatError(f"{p}: has no geometry column")

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 
 from medroutes.errors import DataFormatError
-from medroutes.io._common import PathLike, as_path, finish, pre_report, read_csv
+from medroutes.io._common import PathLike, as_path, finish, pre_report, read_csv, strip_columns
 from medroutes.schema import OnInvalid, QualityReport, _short, validate_incidents
 
 __all__ = ["NOT_READ", "SHIPWRECK_PATTERN", "SOURCE", "VARIABLE_MAP", "read_iom_mmp"]
@@ -317,9 +317,18 @@ def read_iom_mmp(
     raw = read_csv(
         p, what="IOM Missing Migrants CSV", encoding=enc, dtype="str", keep_default_na=False, na_values=[""]
     )
-    raw.columns = [str(c).strip() for c in raw.columns]
+    strip_columns(raw, str(p))
     mapping = _lookup(raw.columns)
     ours = set(mapping.values())
+    clash = [c for c in raw.columns if c not in mapping and c in ours]
+    if clash:
+        back = {v: k for k, v in mapping.items()}
+        pairs = "; ".join(f"{_short(back[c], 50)!r} and {_short(c, 40)!r} both give {c!r}" for c in clash[:5])
+        raise DataFormatError(
+            f"{p}: the header mixes IOM and medroutes names, so {len(clash):,} column"
+            f"{'s' if len(clash) > 1 else ''} would be read twice ({pairs}); keep one column of each pair "
+            "(an IOM export has only the IOM names)"
+        )
     if not ({"dead", "missing"} <= ours and ({"year", "incident_date"} & ours)):
         raise DataFormatError(
             f"{p}: not an IOM Missing Migrants file: needs 'Number of Dead', 'Minimum Estimated Number "

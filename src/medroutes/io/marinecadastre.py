@@ -14,7 +14,7 @@ from typing import Literal, overload
 import pandas as pd
 
 from medroutes.io._aiscodes import blank_sentinels, ship_type_name
-from medroutes.io._common import PathLike, as_path, finish, pre_report, read_csv
+from medroutes.io._common import PathLike, as_path, finish, pre_report, read_csv, strip_columns
 from medroutes.io.dma import _mmsi
 from medroutes.schema import OnInvalid, QualityReport, validate_positions
 
@@ -134,7 +134,7 @@ def read_marinecadastre(
         usecols=lambda c: c.strip() in keep_cols,
         dtype={"BaseDateTime": "str", "VesselName": "str"},
     )
-    raw.columns = [c.strip() for c in raw.columns]
+    strip_columns(raw, str(p))
     pre = pre_report(len(raw), [])
     df = raw.rename(columns=VARIABLE_MAP)
     df["vessel_id"] = _mmsi(df["vessel_id"])

@@ -67,7 +67,8 @@ _REASONS = {
     "not_nmea": "are not AIS NMEA sentences (!xxVDM / !xxVDO)",
     "malformed": "are malformed NMEA sentences (pyais could not parse them)",
     "bad_checksum": "have a wrong NMEA checksum",
-    "bad_time": "carry a leading timestamp that cannot be read or has no time zone",
+    "bad_time": "carry a time (leading timestamp or tag block c:) that cannot be read, has no time zone "
+    "or lies outside 1677-2262",
     "incomplete": "are multi-sentence messages with missing fragments",
     "undecodable": "have a payload pyais cannot decode",
     "not_position": "are not position reports (types 1-3, 18, 19, 27); static data (5, 19, 24) are joined by MMSI",
@@ -234,32 +235,46 @@ def _parse(lines: Sequence[str], factory: Any) -> _State:
     return state
 
 
+#: Range of times a ``datetime64[ns]`` column holds: UTC and seconds since 1970 (whole seconds inside).
+_T_MIN = pd.Timestamp.min.ceil("s").tz_localize("UTC")
+_T_MAX = pd.Timestamp.max.floor("s").tz_localize("UTC")
+_EPOCH_MIN_S = _T_MIN.value / 1e9
+_EPOCH_MAX_S = _T_MAX.value / 1e9
+
+
 def _times(frame: pd.DataFrame, timestamp: Any, where: str) -> tuple[pd.Series, np.ndarray]:
-    """Each row's UTC time (tag block, then leading timestamp, then ``timestamp=``) and the unreadable prefixes."""
-    t = pd.to_datetime(frame["epoch"], unit="s", utc=True).astype("datetime64[ns, UTC]")
+    """Each row's UTC time (tag block, then leading timestamp, then ``timestamp=``) and the unreadable times.
+
+    A time outside what ``datetime64[ns]`` holds (years 1677-2262) is unreadable, like any bad text.
+    """
+    epoch = frame["epoch"]
+    bad_epoch = (epoch.notna() & ~epoch.between(_EPOCH_MIN_S, _EPOCH_MAX_S)).to_numpy()
+    t = pd.to_datetime(epoch.where(~bad_epoch), unit="s", utc=True).astype("datetime64[ns, UTC]")
     pre = frame["prefix"]
-    need = (t.isna() & pre.notna()).to_numpy()
-    bad_prefix = np.zeros(len(frame), dtype=bool)
+    need = (t.isna() & pre.notna()).to_numpy() & ~bad_epoch
+    bad_time = bad_epoch.copy()
     if need.any():
         text = pre[need].astype("str").str.strip()
         is_num = text.str.fullmatch(r"\d+(?:\.\d+)?")
         num = pd.to_numeric(text.where(is_num), errors="coerce")
         num = num.where(num < 1e11, num / 1000.0)
+        num = num.where(num.between(_EPOCH_MIN_S, _EPOCH_MAX_S))
         t_num = pd.to_datetime(num, unit="s", utc=True).astype("datetime64[ns, UTC]")
         zoned = text.str.replace(r"\s*(?:UTC|GMT)$", "+00:00", regex=True)
         has_zone = zoned.str.contains(r"(?:[+-]\d\d:?\d\d|Z)$", regex=True)
         t_iso = pd.to_datetime(zoned.where(has_zone & ~is_num), utc=True, errors="coerce", format="ISO8601")
+        t_iso = t_iso.where((t_iso >= _T_MIN) & (t_iso <= _T_MAX))  # parsed in [us]; beyond [ns] range
         got = t_num.where(is_num, t_iso.astype("datetime64[ns, UTC]"))
         t.loc[need] = got.to_numpy()
-        bad_prefix[need] = got.isna().to_numpy()
+        bad_time[need] = got.isna().to_numpy()
     if timestamp is not None:
         ts = pd.Timestamp(timestamp)
         if ts.tzinfo is None:
             raise SchemaError(
                 f"{where}: timestamp={timestamp!r} has no time zone; give a UTC time, e.g. '2026-04-26T00:00:00Z'"
             )
-        t = t.where(bad_prefix | t.notna(), ts.tz_convert("UTC"))
-    return t, bad_prefix
+        t = t.where(bad_time | t.notna(), ts.tz_convert("UTC"))
+    return t, bad_time
 
 
 @overload

@@ -7,8 +7,9 @@ from typing import Literal, overload
 
 import pandas as pd
 
+from medroutes import _limits
 from medroutes.errors import DataFormatError
-from medroutes.io._common import PathLike, as_path, finish, inner_suffix, read_csv
+from medroutes.io._common import PathLike, as_path, finish, inner_suffix, read_csv, strip_columns
 from medroutes.schema import OnInvalid, QualityReport, _short, validate_incidents, validate_positions
 
 __all__ = ["ID_COLUMNS", "read_tidy_incidents", "read_tidy_positions"]
@@ -42,8 +43,7 @@ def _read_table(p: Path, what: str, encoding: str) -> pd.DataFrame:
         return df
     dtype = dict.fromkeys(ID_COLUMNS, "str")
     df = read_csv(p, what=what, encoding=encoding, dtype=dtype, keep_default_na=False, na_values=[""])
-    df.columns = [str(c).strip() for c in df.columns]
-    return _ids_back(df)
+    return _ids_back(strip_columns(df, str(p)))
 
 
 @overload
@@ -107,8 +107,12 @@ def read_tidy_positions(
     SchemaError
         Missing columns, text in numeric columns, naive timestamps, or
         invalid rows with ``on_invalid="raise"``.
+    MemoryLimitError
+        The file would not fit in the memory available (checked before
+        loading, from the Parquet row count or the file size); use the Dask path.
     """
     p = as_path(path)
+    _limits.check_file_memory(p)
     df = _read_table(p, "positions table", encoding)
     out, report = validate_positions(df, on_invalid=on_invalid, assume_tz=assume_tz)
     return finish(out, report, path=p, fmt="tidy_positions", return_report=return_report)

@@ -747,7 +747,8 @@ def build_report(
     OptionalDependencyError
         PDF requested without weasyprint.
     OutputError
-        The output is an input, or its folder does not exist.
+        The output is an input (any file of a ``scenario`` folder counts as
+        one), or its folder does not exist, or writing failed (disk full).
     FileNotFoundError
         An input file does not exist.
     """
@@ -761,6 +762,10 @@ def build_report(
     if fmt == "pdf":
         _import_weasyprint()  # fail before the pipeline runs
     inputs = [p for p in (positions, incidents, zones, scenario) if isinstance(p, str | os.PathLike)]
+    if isinstance(scenario, str | os.PathLike) and Path(scenario).is_dir():
+        # every file of a scenario folder is an input (read_scenario reads manifest.json, scenario.toml
+        # and checks the CSV copies' checksums), not only the tables the pipeline loads
+        inputs += sorted(p for p in Path(scenario).rglob("*") if p.is_file())
     check_output_path(out_path, inputs=inputs)
     args = {
         "scenario": scenario,

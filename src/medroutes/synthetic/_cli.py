@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 from typing import Any
 
 __all__ = ["add_parser", "run"]
@@ -33,11 +34,15 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``medroutes generate``; return the exit code."""
-    from medroutes.synthetic import generate_scenario
+    from medroutes import synthetic
+    from medroutes.synthetic.scenario import _check_folder
 
+    # a scenario TOML is an input: the output folder must never hold it (--overwrite would delete it)
+    inputs = [args.scenario] if Path(args.scenario).is_file() else []
+    _check_folder(args.out, overwrite=args.overwrite, inputs=inputs)  # fail before the simulation
     progress = False if args.quiet else None
-    sc = generate_scenario(args.scenario, seed=args.seed, progress=progress)
-    folder = sc.write(args.out, overwrite=args.overwrite, csv=not args.no_csv)
+    sc = synthetic.generate_scenario(args.scenario, seed=args.seed, progress=progress)
+    folder = sc.write(args.out, overwrite=args.overwrite, csv=not args.no_csv, inputs=inputs)
     if not args.quiet:
         print(f"{sc!r}\nwritten to {folder}", file=sys.stdout)
     return 0

@@ -8,6 +8,7 @@ import json
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,6 +43,61 @@ def _version() -> str:
     from medroutes import __version__
 
     return __version__
+
+
+def _check_folder(
+    folder: str | os.PathLike[str],
+    *,
+    overwrite: bool = False,
+    inputs: Iterable[str | os.PathLike[str] | None] = (),
+) -> Path:
+    """Check, before any work, that a scenario can be written to ``folder``.
+
+    :meth:`Scenario.write` runs this check itself; the ``generate`` command
+    also calls it before the simulation, to fail fast.
+
+    Parameters
+    ----------
+    folder
+        Target folder.
+    overwrite
+        Whether an existing non-empty folder may be replaced.
+    inputs
+        Files the run reads (e.g. the scenario TOML); ``None`` entries are
+        ignored. A folder that holds one of them is never replaced.
+
+    Returns
+    -------
+    pathlib.Path
+        The folder.
+
+    Raises
+    ------
+    OutputError
+        The folder is a file, holds one of ``inputs``, is not empty (without
+        ``overwrite``), or its parent folder does not exist.
+    """
+    target = Path(folder)
+    if target.exists() and not target.is_dir():
+        raise OutputError(f"cannot write the scenario to {str(target)!r}: it is a file")
+    if target.is_dir():
+        root = target.resolve()
+        for src in inputs:
+            if src is None:
+                continue
+            if Path(src).resolve().is_relative_to(root):
+                raise OutputError(
+                    f"refusing to replace folder {str(target)!r}: it holds the input file {str(src)!r}; "
+                    "choose another output folder (or move the input out of it)"
+                )
+        if any(target.iterdir()) and not overwrite:
+            raise OutputError(
+                f"folder {str(target)!r} is not empty; pass overwrite=True (CLI: --overwrite) to replace it"
+            )
+    parent = target.resolve().parent
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {str(target)!r}: folder {str(parent)!r} does not exist")
+    return target
 
 
 def _sha256(path: Path) -> str:
@@ -151,7 +207,14 @@ class Scenario:
             f"<table><tr><th>table</th><th>rows</th></tr>{rows}</table></div>"
         )
 
-    def write(self, folder: str | os.PathLike[str], *, overwrite: bool = False, csv: bool = True) -> Path:
+    def write(
+        self,
+        folder: str | os.PathLike[str],
+        *,
+        overwrite: bool = False,
+        csv: bool = True,
+        inputs: Iterable[str | os.PathLike[str] | None] = (),
+    ) -> Path:
         """Write every table (Parquet and CSV), the configuration and a manifest to a folder.
 
         The folder is written atomically: everything goes to a temporary folder
@@ -166,6 +229,9 @@ class Scenario:
             Replace an existing non-empty folder.
         csv
             Also write ``<table>.csv`` next to each ``<table>.parquet``.
+        inputs
+            Files the run read (e.g. the scenario TOML): a folder holding one
+            of them is never replaced, even with ``overwrite``.
 
         Returns
         -------
@@ -175,7 +241,10 @@ class Scenario:
         Raises
         ------
         OutputError
-            The folder exists and is not empty (and ``overwrite`` is False), or is a file.
+            The folder exists and is not empty (and ``overwrite`` is False), is
+            a file, or holds one of ``inputs``; or writing failed (disk full,
+            no permission): the message names the folder and the reason, and
+            no partial folder is left (a replaced folder is kept as it was).
 
         Notes
         -----
@@ -184,16 +253,23 @@ class Scenario:
         :func:`~medroutes.synthetic.load_config`) and ``manifest.json``
         (version, seed, row counts and the sha256 of every file).
         """
-        target = Path(folder)
-        if target.exists() and not target.is_dir():
-            raise OutputError(f"cannot write the scenario to {str(target)!r}: it is a file")
-        if target.is_dir() and any(target.iterdir()) and not overwrite:
-            raise OutputError(
-                f"folder {str(target)!r} is not empty; pass overwrite=True (CLI: --overwrite) to replace it"
-            )
+        target = _check_folder(folder, overwrite=overwrite, inputs=inputs)
         parent = target.resolve().parent
-        if not parent.is_dir():
-            raise OutputError(f"cannot write {str(target)!r}: folder {str(parent)!r} does not exist")
+        try:
+            self._write_replace(target, parent, csv=csv)
+        except OutputError:
+            raise
+        except OSError as exc:  # disk full, permission denied, read-only file system ...
+            reason = exc.strerror or str(exc) or type(exc).__name__
+            code = f" (errno {exc.errno})" if exc.errno is not None else ""
+            raise OutputError(
+                f"cannot write the scenario to folder {str(target)!r}: {reason}{code}; "
+                "no partial output was kept"
+            ) from exc
+        return target
+
+    def _write_replace(self, target: Path, parent: Path, *, csv: bool) -> None:
+        """Write to a temporary folder in ``parent``, then rename it onto ``target``."""
         tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
         try:
             files: dict[str, str] = {}
@@ -237,13 +313,42 @@ class Scenario:
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise
-        return target
 
 
 def _umask() -> int:
     cur = os.umask(0)
     os.umask(cur)
     return cur
+
+
+def _read_manifest(path: Path) -> dict[str, Any]:
+    """Parse ``manifest.json``: a JSON object with optional ``files``, ``rows`` and ``seed`` entries."""
+    from medroutes.schema import _short
+
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        raise DataFormatError(
+            f"{str(path)!r} is not a valid scenario manifest: undecodable byte at offset {exc.start} "
+            "(not UTF-8 text); regenerate the folder with Scenario.write or medroutes generate"
+        ) from exc
+    except json.JSONDecodeError as exc:
+        raise DataFormatError(
+            f"{str(path)!r} is not a valid scenario manifest: not JSON ({exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}); regenerate the folder with Scenario.write or medroutes generate"
+        ) from exc
+    problem = None
+    if not isinstance(manifest, dict):
+        problem = f"expected a JSON object, found {type(manifest).__name__}"
+    elif not all(isinstance(manifest.get(k, {}), dict) for k in ("files", "rows")):
+        problem = "'files' and 'rows' must be JSON objects"
+    elif not all(type(v) is int for v in manifest.get("rows", {}).values()):
+        problem = "'rows' must map table names to row counts (integers)"
+    elif not isinstance(manifest.get("seed"), int | None) or isinstance(manifest.get("seed"), bool):
+        problem = f"'seed' must be an integer, found {_short(manifest.get('seed'), 40)!r}"
+    if problem:
+        raise DataFormatError(f"{str(path)!r} is not a valid scenario manifest: {problem}")
+    return manifest
 
 
 def read_scenario(folder: str | os.PathLike[str], *, verify: bool = True) -> Scenario:
@@ -264,7 +369,8 @@ def read_scenario(folder: str | os.PathLike[str], *, verify: bool = True) -> Sce
     Raises
     ------
     DataFormatError
-        Missing files, or a checksum that does not match the manifest.
+        Missing files, a ``manifest.json`` that is not a JSON object (e.g. a
+        corrupt or truncated file), or a checksum that does not match the manifest.
     """
     from medroutes.geo import zones
 
@@ -274,7 +380,7 @@ def read_scenario(folder: str | os.PathLike[str], *, verify: bool = True) -> Sce
     man_path = root / _MANIFEST
     if not man_path.is_file():
         raise DataFormatError(f"{str(root)!r} is not a medroutes scenario folder: {_MANIFEST} is missing")
-    manifest = json.loads(man_path.read_text(encoding="utf-8"))
+    manifest = _read_manifest(man_path)
     missing = [f"{n}.parquet" for n in TABLE_NAMES if not (root / f"{n}.parquet").is_file()]
     if not (root / _CONFIG_FILE).is_file():
         missing.append(_CONFIG_FILE)

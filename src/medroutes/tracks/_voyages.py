@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
-from medroutes.errors import DataQualityWarning, SchemaError
+from medroutes.errors import ConfigError, DataQualityWarning, SchemaError
 from medroutes.schema import Problem, QualityReport
 from medroutes.tracks._config import TrackConfig
 from medroutes.tracks._geodesic import geodesic_km
@@ -112,7 +112,7 @@ class Voyages:
         ids = np.asarray(voyage_ids)
         if ids.dtype == bool:
             if len(ids) != len(self.table):
-                raise ValueError(f"boolean mask has {len(ids)} values for {len(self.table)} voyages")
+                raise ConfigError(f"select: boolean mask has {len(ids)} values for {len(self.table)} voyages")
             ids = self.table["voyage_id"].to_numpy()[ids]
         tmask = self.table["voyage_id"].isin(ids).to_numpy()
         pmask = self.points["voyage_id"].isin(ids).to_numpy()
@@ -358,6 +358,8 @@ def split_voyages(
     ------
     SchemaError
         Missing columns, naive or missing timestamps, missing coordinates.
+    ConfigError
+        ``on_short`` is neither ``"flag"`` nor ``"drop"`` (also a ``ValueError``).
 
     See Also
     --------
@@ -394,7 +396,7 @@ def split_voyages(
     if not isinstance(cfg, TrackConfig):
         raise TypeError(f"config must be a TrackConfig, got {type(cfg).__name__}")
     if on_short not in ("flag", "drop"):
-        raise ValueError(f"on_short must be 'flag' or 'drop', got {on_short!r}")
+        raise ConfigError(f"split_voyages: on_short must be 'flag' or 'drop', got {on_short!r}")
     if is_dask_collection(positions):
         from medroutes.tracks._dask import split_voyages_dask
 
